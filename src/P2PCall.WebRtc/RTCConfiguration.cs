@@ -1,0 +1,49 @@
+namespace P2PCall.WebRtc;
+
+/// <summary>A STUN or TURN server the ICE agent may use (W3C RTCIceServer).</summary>
+public sealed class RTCIceServer
+{
+    /// <summary>The server's URLs, for example <c>stun:stun.example.org:3478</c> (RFC 7064).</summary>
+    public IList<string> Urls { get; init; } = new List<string>();
+
+    /// <summary>The TURN user name, if any.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>The TURN credential, if any.</summary>
+    public string? Credential { get; init; }
+}
+
+/// <summary>How media is bundled onto transports (W3C RTCBundlePolicy, RFC 8843).</summary>
+public enum RTCBundlePolicy
+{
+    /// <summary>Gather for each media type, bundle if the remote side supports it.</summary>
+    Balanced,
+
+    /// <summary>Gather for each m-line.</summary>
+    MaxCompat,
+
+    /// <summary>Gather for one transport only; everything is bundled.</summary>
+    MaxBundle,
+}
+
+/// <summary>The configuration of a peer connection (W3C RTCConfiguration, plus P2PCall's own options).</summary>
+public sealed class RTCConfiguration
+{
+    /// <summary>STUN and TURN servers.</summary>
+    public IList<RTCIceServer> IceServers { get; init; } = new List<RTCIceServer>();
+
+    /// <summary>The bundle policy; P2PCall always bundles on one transport.</summary>
+    public RTCBundlePolicy BundlePolicy { get; init; } = RTCBundlePolicy.MaxBundle;
+
+    /// <summary>
+    /// Gather host candidates on loopback interfaces only (127.0.0.0/8, ::1). Tests use this so that
+    /// no packet ever leaves the machine.
+    /// </summary>
+    public bool LoopbackOnly { get; init; }
+
+    /// <summary>
+    /// When not empty, gather host candidates only on the network interfaces with these names
+    /// (as <see cref="System.Net.NetworkInformation.NetworkInterface.Name"/> reports them).
+    /// </summary>
+    public IList<string> NetworkInterfaces { get; init; } = new List<string>();
+}
