@@ -101,17 +101,16 @@ public class CallEndToEndTests
             e.Session.AcceptAsync().GetAwaiter().GetResult();
             callee.TrySetResult(e.Session);
         };
-        var caller = await pair.A.CallAsync("B");
         var first = 0;
         var disposed = new TaskCompletionSource();
-        caller.RemoteTrack += async (_, _) =>
+        var caller = await pair.A.CallAsync("B", session => session.RemoteTrack += async (_, _) =>
         {
             if (Interlocked.Exchange(ref first, 1) == 0)
             {
-                await caller.DisposeAsync();
+                await session.DisposeAsync();
                 disposed.TrySetResult();
             }
-        };
+        });
 
         await disposed.Task.WaitAsync(CallPair.Deadline);
 

@@ -94,7 +94,7 @@ public sealed class CallClient : ICallClient
     }
 
     /// <inheritdoc />
-    public async Task<CallerSession> CallAsync(string peerId, CancellationToken cancellationToken = default)
+    public async Task<CallerSession> CallAsync(string peerId, Action<CallerSession>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(peerId);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -120,6 +120,16 @@ public sealed class CallClient : ICallClient
         }
 
         session.OnEndedCallback = OnSessionEnded;
+        try
+        {
+            configure?.Invoke(session);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         await session.StartAsync(cancellationToken).ConfigureAwait(false);
         return session;
     }

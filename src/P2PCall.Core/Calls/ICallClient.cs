@@ -21,9 +21,13 @@ public interface ICallClient : IAsyncDisposable
 
     /// <summary>Calls <paramref name="peerId"/>: sends <c>call</c> and returns the ringing session.</summary>
     /// <param name="peerId">The callee's user id.</param>
+    /// <param name="configure">
+    /// Runs on the new session before anything is sent: subscribe to its events here, so that none is
+    /// missed when the callee answers at once.
+    /// </param>
     /// <param name="cancellationToken">Cancels sending the call.</param>
     /// <exception cref="P2PCall.WebRtc.InvalidStateException">Another call is in progress, or the client is not started.</exception>
-    Task<CallerSession> CallAsync(string peerId, CancellationToken cancellationToken = default);
+    Task<CallerSession> CallAsync(string peerId, Action<CallerSession>? configure = null, CancellationToken cancellationToken = default);
 
     /// <summary>Waits for the next incoming call (an alternative to <see cref="IncomingCall"/>).</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
