@@ -171,9 +171,21 @@ internal sealed class SdpParser
         switch (type)
         {
             case 'i':
-                return Once(ref _sessionInfo, line, n) && Assign(() => _session.Information = value);
+                if (!Once(ref _sessionInfo, line, n))
+                {
+                    return false;
+                }
+
+                _session.Information = value;
+                return true;
             case 'u':
-                return Once(ref _sessionUri, line, n) && Assign(() => _session.Uri = value);
+                if (!Once(ref _sessionUri, line, n))
+                {
+                    return false;
+                }
+
+                _session.Uri = value;
+                return true;
             case 'e':
                 _session.Emails.Add(value);
                 return true;
@@ -219,9 +231,21 @@ internal sealed class SdpParser
                 _session.Timings[^1] = new SdpTiming(last.StartTime, last.StopTime, [.. last.RepeatTimes, value]);
                 return true;
             case 'z':
-                return Once(ref _sessionZone, line, n) && Assign(() => _session.TimeZones = value);
+                if (!Once(ref _sessionZone, line, n))
+                {
+                    return false;
+                }
+
+                _session.TimeZones = value;
+                return true;
             case 'k':
-                return Once(ref _sessionKey, line, n) && Assign(() => _session.EncryptionKey = value);
+                if (!Once(ref _sessionKey, line, n))
+                {
+                    return false;
+                }
+
+                _session.EncryptionKey = value;
+                return true;
             case 'a':
                 return ReadAttribute(_session.Attributes, value, line, n);
             case 'm':
@@ -242,7 +266,13 @@ internal sealed class SdpParser
         switch (type)
         {
             case 'i':
-                return Once(ref _mediaInfo, line, n) && Assign(() => media.Information = value);
+                if (!Once(ref _mediaInfo, line, n))
+                {
+                    return false;
+                }
+
+                media.Information = value;
+                return true;
             case 'c':
                 if (!SdpConnection.TryParse(value, out SdpConnection? c, out string reason))
                 {
@@ -260,7 +290,13 @@ internal sealed class SdpParser
                 media.Bandwidths.Add(b);
                 return true;
             case 'k':
-                return Once(ref _mediaKey, line, n) && Assign(() => media.EncryptionKey = value);
+                if (!Once(ref _mediaKey, line, n))
+                {
+                    return false;
+                }
+
+                media.EncryptionKey = value;
+                return true;
             case 'a':
                 return ReadAttribute(media.Attributes, value, line, n);
             case 'm':
@@ -328,12 +364,6 @@ internal sealed class SdpParser
         }
 
         seen = true;
-        return true;
-    }
-
-    private static bool Assign(Action assign)
-    {
-        assign();
         return true;
     }
 }

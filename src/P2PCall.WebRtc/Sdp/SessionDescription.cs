@@ -8,6 +8,7 @@ namespace P2PCall.WebRtc.Sdp;
 /// the ordered session attributes and the media descriptions. Parse with <see cref="Parse"/> or
 /// <see cref="TryParse"/>; write with <see cref="ToString"/> (CRLF line ends, final CRLF).
 /// Every line is kept: attribute order and attributes this library does not model survive a round trip.
+/// The model is mutable and not thread-safe: one owner at a time (to copy, <c>Parse(x.ToString())</c>).
 /// </summary>
 /// <example>
 /// <code>
@@ -216,6 +217,38 @@ public sealed class SessionDescription : SdpSection
     {
         ArgumentNullException.ThrowIfNull(media);
         return media.HasDirection ? media.Direction : Direction;
+    }
+
+    /// <summary>
+    /// Looks for an RTP header-extension id that two m-sections of one BUNDLE group map to different URIs
+    /// (session-level <c>a=extmap</c> lines count for every section). RFC 8843 §9.2 forbids this: on a shared
+    /// transport the receiver could not tell which meaning an id has.
+    /// </summary>
+    /// <param name="first">The first mapping of the conflicting id.</param>
+    /// <param name="second">The other mapping of the same id, with a different URI.</param>
+    /// <returns>True when a conflict was found.</returns>
+    public bool TryFindBundleExtmapConflict([NotNullWhen(true)] out SdpExtmap? first, [NotNullWhen(true)] out SdpExtmap? second)
+    {
+        IReadOnlyList<SdpExtmap> sessionLevel = Extmaps;
+        foreach (SdpGroup group in Groups.Where(g => g.IsBundle))
+        {
+            var byId = new Dictionary<ushort, SdpExtmap>();
+            IEnumerable<SdpExtmap> all = sessionLevel.Concat(
+                group.Mids.Select(FindMediaByMid).OfType<MediaDescription>().SelectMany(m => m.Extmaps));
+            foreach (SdpExtmap extmap in all)
+            {
+                if (!byId.TryAdd(extmap.Id, extmap) && !string.Equals(byId[extmap.Id].Uri, extmap.Uri, StringComparison.Ordinal))
+                {
+                    first = byId[extmap.Id];
+                    second = extmap;
+                    return true;
+                }
+            }
+        }
+
+        first = null;
+        second = null;
+        return false;
     }
 
     /// <summary>The SDP text: CRLF after every line, including the last (RFC 8866 §5).</summary>

@@ -196,6 +196,29 @@ public class SdpBuilderTests
         Assert.Equal(["3"], list.GetValues("a"));
     }
 
+    [Fact]
+    public void Chromium_offer_has_no_extmap_id_with_two_meanings_in_its_bundle()
+    {
+        SessionDescription sdp = SessionDescription.Parse(SdpTestData.Load(SdpTestData.Offer));
+
+        Assert.False(sdp.TryFindBundleExtmapConflict(out _, out _));
+    }
+
+    [Fact]
+    public void Finds_an_extmap_id_with_two_meanings_across_bundled_sections()
+    {
+        SessionDescription sdp = SessionDescription.Parse(SdpTestData.Load(SdpTestData.Offer));
+        sdp.Media[1].Attributes.AddValue(new SdpExtmap(1, "urn:3gpp:video-orientation"));
+
+        Assert.True(sdp.TryFindBundleExtmapConflict(out SdpExtmap? first, out SdpExtmap? second));
+
+        Assert.Equal(new SdpExtmap(1, "urn:ietf:params:rtp-hdrext:ssrc-audio-level"), first);
+        Assert.Equal(new SdpExtmap(1, "urn:3gpp:video-orientation"), second);
+
+        sdp.Groups = [new SdpGroup(SdpGroup.Bundle, ["1", "2"])];
+        Assert.False(sdp.TryFindBundleExtmapConflict(out _, out _));
+    }
+
     private static int IndexOf(MediaDescription media, string name)
     {
         for (int i = 0; i < media.Attributes.Count; i++)
