@@ -145,6 +145,72 @@ public class SdpRoundTripTests
     }
 
     [Fact]
+    public void Parses_a_firefox_style_offer_with_session_level_fingerprint_and_end_of_candidates()
+    {
+        // Shape of a Firefox offer (written here by hand): fingerprint and ice-options at session level,
+        // extmap with a direction, braces in msid, end-of-candidates after gathering.
+        const string text =
+            "v=0\r\n" +
+            "o=mozilla...THIS_IS_SDPARTA-99.0 5017289626429373616 0 IN IP4 0.0.0.0\r\n" +
+            "s=-\r\n" +
+            "t=0 0\r\n" +
+            "a=fingerprint:sha-256 0A:1B:2C\r\n" +
+            "a=group:BUNDLE 0 1\r\n" +
+            "a=ice-options:trickle\r\n" +
+            "a=msid-semantic:WMS *\r\n" +
+            "m=audio 50000 UDP/TLS/RTP/SAVPF 109 9 0 8 101\r\n" +
+            "c=IN IP4 127.0.0.1\r\n" +
+            "a=candidate:0 1 UDP 2122252543 127.0.0.1 50000 typ host\r\n" +
+            "a=sendrecv\r\n" +
+            "a=end-of-candidates\r\n" +
+            "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n" +
+            "a=extmap:2/recvonly urn:ietf:params:rtp-hdrext:csrc-audio-level\r\n" +
+            "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1\r\n" +
+            "a=fmtp:101 0-15\r\n" +
+            "a=ice-pwd:2d2b0a1b4e8c7d6f5a4b3c2d1e0f9a8b\r\n" +
+            "a=ice-ufrag:8a1b2c3d\r\n" +
+            "a=mid:0\r\n" +
+            "a=msid:{5b1e2a3c-0000-4000-8000-000000000001} {9c8d7e6f-0000-4000-8000-000000000002}\r\n" +
+            "a=rtcp-mux\r\n" +
+            "a=rtpmap:109 opus/48000/2\r\n" +
+            "a=rtpmap:9 G722/8000/1\r\n" +
+            "a=rtpmap:0 PCMU/8000\r\n" +
+            "a=rtpmap:8 PCMA/8000\r\n" +
+            "a=rtpmap:101 telephone-event/8000/1\r\n" +
+            "a=setup:actpass\r\n" +
+            "a=ssrc:1234567890 cname:{0a0b0c0d-0000-4000-8000-000000000003}\r\n" +
+            "m=application 50000 UDP/DTLS/SCTP webrtc-datachannel\r\n" +
+            "c=IN IP4 127.0.0.1\r\n" +
+            "a=sendrecv\r\n" +
+            "a=ice-pwd:2d2b0a1b4e8c7d6f5a4b3c2d1e0f9a8b\r\n" +
+            "a=ice-ufrag:8a1b2c3d\r\n" +
+            "a=mid:1\r\n" +
+            "a=setup:actpass\r\n" +
+            "a=sctp-port:5000\r\n" +
+            "a=max-message-size:1073741823\r\n";
+
+        SessionDescription sdp = SessionDescription.Parse(text);
+
+        Assert.Equal(text, sdp.ToString());
+        Assert.Equal("mozilla...THIS_IS_SDPARTA-99.0", sdp.Origin.Username);
+        Assert.Equal(0UL, sdp.Origin.SessionVersion);
+        Assert.Equal(["trickle"], sdp.IceOptions);
+        Assert.Empty(sdp.Media[0].Fingerprints);
+        Assert.Equal(new SdpFingerprint("sha-256", "0A:1B:2C"), sdp.GetFingerprints(sdp.Media[1]).Single());
+        MediaDescription audio = sdp.Media[0];
+        Assert.True(audio.EndOfCandidates);
+        Assert.Single(audio.Candidates);
+        Assert.Equal(new SdpExtmap(2, "urn:ietf:params:rtp-hdrext:csrc-audio-level", SdpDirection.RecvOnly), audio.Extmaps[1]);
+        Assert.Equal("{9c8d7e6f-0000-4000-8000-000000000002}", audio.Msid!.TrackId);
+        Assert.Equal(
+            [(109, "opus", 2u), (9, "G722", 1u), (0, "PCMU", (uint?)null), (8, "PCMA", null), (101, "telephone-event", 1u)],
+            audio.GetCodecs().Select(c => ((int)c.PayloadType, c.Name, c.Channels)));
+        Assert.Equal("0-15", audio.GetCodecs()[^1].Fmtp);
+        Assert.Equal("1", audio.GetCodecs()[0].GetFmtpParameters()["stereo"]);
+        Assert.Equal(1073741823UL, sdp.Media[1].MaxMessageSize);
+    }
+
+    [Fact]
     public void Sctpmap_without_stream_count_parses()
     {
         Assert.True(SdpSctpMap.TryParse("5000 webrtc-datachannel", out SdpSctpMap? map));
