@@ -7,15 +7,16 @@ namespace P2PCall.WebRtc.Net;
 /// time, give the network a new instance (<see cref="SimulatedNetwork.SetLink"/>).
 /// </summary>
 /// <remarks>
-/// For each datagram the network draws, in this order: loss, then (when not lost) jitter, reordering and
-/// duplication, each only when its setting is non-zero. A datagram's arrival time is its send time plus
+/// For each datagram the network draws, in this order: loss; then (when not lost) jitter and reordering;
+/// then duplication, and for a copy its own jitter and reordering. Each draw happens only when its setting
+/// is non-zero. A datagram's arrival time is its send time plus
 /// the queueing and serialisation time (when <see cref="BandwidthBitsPerSecond"/> is set), plus
 /// <see cref="Delay"/>, plus a uniform draw in [0, <see cref="Jitter"/>], plus <see cref="ReorderDelay"/>
 /// when it is picked for reordering.
 /// </remarks>
 public sealed record LinkConditions
 {
-    /// <summary>No delay, no loss: every datagram arrives at the instant it is sent (but never inside the send call).</summary>
+    /// <summary>No delay, no loss: a datagram arrives on the clock's next tick (never inside the send call, so handlers do not nest).</summary>
     public static LinkConditions Perfect { get; } = new();
 
     /// <summary>Every datagram is lost: the peer goes silent (counted as lost).</summary>

@@ -25,7 +25,7 @@ public sealed class SimulatedNetwork : IDisposable
     private readonly ITimer _timer;
     private readonly List<SimulatedHost> _hosts = [];
     private readonly Dictionary<IPAddress, SimulatedHost> _hostsByAddress = [];
-    private readonly Dictionary<(SimulatedHost From, SimulatedHost To), LinkState> _links = [];
+    private readonly Dictionary<(SimulatedHost From, SimulatedHost To), SimulatedLink> _links = [];
     private readonly PriorityQueue<InFlight, (long Due, long Sequence)> _inFlight = new();
     private LinkConditions _defaultLink = LinkConditions.Perfect;
     private long _sequence;
@@ -231,59 +231,22 @@ public sealed class SimulatedNetwork : IDisposable
     private SimulatedDatagramFate? ScheduleLocked(SimulatedDatagramSocket source, SimulatedHost toHost, ReadOnlySpan<byte> payload, IPEndPoint to)
     {
         var link = GetLinkLocked(source.Host, toHost);
-        var conditions = link.Conditions ?? _defaultLink;
-        if (conditions.MaxDatagramSize > 0 && payload.Length > conditions.MaxDatagramSize)
-        {
-            return SimulatedDatagramFate.DroppedTooLarge;
-        }
-
-        if (conditions.LossProbability > 0 && _random.NextDouble() < conditions.LossProbability)
-        {
-            return SimulatedDatagramFate.Lost;
-        }
-
         long now = TimeProvider.GetUtcNow().UtcTicks;
-        long departure = now;
-        if (conditions.BandwidthBitsPerSecond > 0)
+        var transmission = link.Transmit(link.Conditions ?? _defaultLink, _random, now, payload.Length);
+        if (transmission.DropFate is not null)
         {
-            // A FIFO queue drained at the link rate: the datagram leaves once those before it and its own bits are sent.
-            double ticksPerByte = 8.0 * TimeSpan.TicksPerSecond / conditions.BandwidthBitsPerSecond;
-            long start = Math.Max(now, link.BusyUntil);
-            double queuedBytes = (start - now) / ticksPerByte;
-            if (conditions.QueueLimitBytes > 0 && queuedBytes + payload.Length > conditions.QueueLimitBytes)
-            {
-                return SimulatedDatagramFate.DroppedQueueFull;
-            }
-
-            departure = start + (long)Math.Ceiling(payload.Length * ticksPerByte);
-            link.BusyUntil = departure;
+            return transmission.DropFate;
         }
 
-        EnqueueLocked(source, toHost, payload, to, departure + DrawDelayLocked(conditions), now);
-        if (conditions.DuplicationProbability > 0 && _random.NextDouble() < conditions.DuplicationProbability)
+        _statistics = _statistics with { Reordered = _statistics.Reordered + transmission.Reordered };
+        EnqueueLocked(source, toHost, payload, to, transmission.Due, now);
+        if (transmission.DuplicateDue >= 0)
         {
             _statistics = _statistics with { Duplicated = _statistics.Duplicated + 1 };
-            EnqueueLocked(source, toHost, payload, to, departure + DrawDelayLocked(conditions), now);
+            EnqueueLocked(source, toHost, payload, to, transmission.DuplicateDue, now);
         }
 
         return null;
-    }
-
-    private long DrawDelayLocked(LinkConditions conditions)
-    {
-        long delay = conditions.Delay.Ticks;
-        if (conditions.Jitter > TimeSpan.Zero)
-        {
-            delay += _random.NextInt64(0, conditions.Jitter.Ticks + 1);
-        }
-
-        if (conditions.ReorderProbability > 0 && _random.NextDouble() < conditions.ReorderProbability)
-        {
-            delay += conditions.ReorderDelay.Ticks;
-            _statistics = _statistics with { Reordered = _statistics.Reordered + 1 };
-        }
-
-        return delay;
     }
 
     private void EnqueueLocked(SimulatedDatagramSocket source, SimulatedHost toHost, ReadOnlySpan<byte> payload, IPEndPoint to, long due, long now)
@@ -387,7 +350,7 @@ public sealed class SimulatedNetwork : IDisposable
         DatagramTraced?.Invoke(fate, from, to, payload);
     }
 
-    private LinkState GetLinkLocked(SimulatedHost from, SimulatedHost to)
+    private SimulatedLink GetLinkLocked(SimulatedHost from, SimulatedHost to)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -398,7 +361,7 @@ public sealed class SimulatedNetwork : IDisposable
 
         if (!_links.TryGetValue((from, to), out var link))
         {
-            link = new LinkState();
+            link = new SimulatedLink();
             _links.Add((from, to), link);
         }
 
@@ -415,14 +378,6 @@ public sealed class SimulatedNetwork : IDisposable
         SimulatedDatagramFate.DroppedTooLarge => s with { DroppedTooLarge = s.DroppedTooLarge + 1 },
         _ => s,
     };
-
-    /// <summary>The mutable state of one direction between two hosts.</summary>
-    private sealed class LinkState
-    {
-        public LinkConditions? Conditions { get; set; }
-
-        public long BusyUntil { get; set; }
-    }
 
     /// <summary>A datagram on its way: a pooled copy of the payload and where it goes.</summary>
     private readonly record struct InFlight(byte[] Buffer, int Length, IPEndPoint From, SimulatedHost ToHost, IPEndPoint To);

@@ -1,3 +1,4 @@
+// Tests of the RFC 8445 §5.1.1.1 host-candidate address rules and the address ordering.
 using System.Net;
 using P2PCall.WebRtc.Net;
 

@@ -1,3 +1,4 @@
+// Tests that the per-datagram paths (simulated send and delivery, UDP send) do not allocate in steady state.
 using System.Net;
 using P2PCall.WebRtc.Net;
 

@@ -1,3 +1,4 @@
+// Tests of the real UDP network on loopback: exchange, binding, address listing, disposal, robustness of the receive loop.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
