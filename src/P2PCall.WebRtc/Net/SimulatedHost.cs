@@ -88,9 +88,9 @@ public sealed class SimulatedHost : IDatagramNetwork
         }
     }
 
-    /// <summary>The handler of the started socket bound to <paramref name="endPoint"/>, if any. Caller holds Network.Gate.</summary>
-    internal DatagramHandler? FindHandlerLocked(IPEndPoint endPoint) =>
-        _sockets.TryGetValue((endPoint.Address, endPoint.Port), out var socket) ? socket.HandlerLocked : null;
+    /// <summary>The handler of the started socket bound to the address and port, if any. Caller holds Network.Gate.</summary>
+    internal DatagramHandler? FindHandlerLocked(IPAddress address, int port) =>
+        _sockets.TryGetValue((address, port), out var socket) ? socket.HandlerLocked : null;
 
     private int AllocatePortLocked(IPAddress address)
     {

@@ -254,7 +254,7 @@ public sealed class SimulatedNetwork : IDisposable
         // The caller's span is transient: copy it into a pooled buffer, returned after delivery or drop.
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
-        _inFlight.Enqueue(new InFlight(buffer, payload.Length, source.LocalEndPoint, toHost, to), (due, _sequence++));
+        _inFlight.Enqueue(new InFlight(buffer, payload.Length, source.LocalEndPoint, toHost, to, to.Address, to.Port), (due, _sequence++));
         if (!_delivering && due < _armedDue)
         {
             ArmLocked(due, now);
@@ -335,7 +335,7 @@ public sealed class SimulatedNetwork : IDisposable
             {
                 fate = SimulatedDatagramFate.DroppedHostDown;
             }
-            else if ((handler = item.ToHost.FindHandlerLocked(item.To)) is null)
+            else if ((handler = item.ToHost.FindHandlerLocked(item.ToAddress, item.ToPort)) is null)
             {
                 fate = SimulatedDatagramFate.DroppedNoListener;
             }
@@ -379,6 +379,9 @@ public sealed class SimulatedNetwork : IDisposable
         _ => s,
     };
 
-    /// <summary>A datagram on its way: a pooled copy of the payload and where it goes.</summary>
-    private readonly record struct InFlight(byte[] Buffer, int Length, IPEndPoint From, SimulatedHost ToHost, IPEndPoint To);
+    /// <summary>
+    /// A datagram on its way: a pooled copy of the payload and where it goes. The destination address and
+    /// port are captured at send time, so a caller that reuses its endpoint object cannot redirect it.
+    /// </summary>
+    private readonly record struct InFlight(byte[] Buffer, int Length, IPEndPoint From, SimulatedHost ToHost, IPEndPoint To, IPAddress ToAddress, int ToPort);
 }

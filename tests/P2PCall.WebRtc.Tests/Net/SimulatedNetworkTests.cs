@@ -256,6 +256,64 @@ public class SimulatedNetworkTests
         Assert.Single(network.Hosts);
     }
 
+    [Fact]
+    public async Task Reusing_the_destination_endpoint_object_after_send_does_not_redirect_the_datagram()
+    {
+        var (time, network, a, b) = TwoHosts(new LinkConditions { Delay = TimeSpan.FromMilliseconds(10) });
+        using var _ = network;
+        await using var socketA = a.Bind(new IPEndPoint(AddressA, 0));
+        await using var socketB = b.Bind(new IPEndPoint(AddressB, 0));
+        var atB = Record(socketB, time);
+        var destination = new IPEndPoint(AddressB, socketB.LocalEndPoint.Port);
+
+        socketA.Send([1], destination);
+        destination.Port = 1;
+        time.Advance(TimeSpan.FromMilliseconds(10));
+
+        Assert.Single(atB);
+    }
+
+    [Fact]
+    public async Task Changing_a_link_affects_only_datagrams_sent_afterwards()
+    {
+        var (time, network, a, b) = TwoHosts(new LinkConditions { Delay = TimeSpan.FromMilliseconds(100) });
+        using var _ = network;
+        await using var socketA = a.Bind(new IPEndPoint(AddressA, 0));
+        await using var socketB = b.Bind(new IPEndPoint(AddressB, 0));
+        var atB = Record(socketB, time);
+
+        socketA.Send([1], socketB.LocalEndPoint);
+        network.SetLink(a, b, LinkConditions.Disconnected);
+        socketA.Send([2], socketB.LocalEndPoint);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal([1], Assert.Single(atB).Payload);
+        Assert.Equal(1, network.Statistics.Lost);
+    }
+
+    [Fact]
+    public async Task A_handler_can_dispose_its_own_socket()
+    {
+        var (time, network, a, b) = TwoHosts(LinkConditions.Perfect);
+        using var _ = network;
+        await using var socketA = a.Bind(new IPEndPoint(AddressA, 0));
+        var socketB = b.Bind(new IPEndPoint(AddressB, 0));
+        int calls = 0;
+        socketB.Start((_, _) =>
+        {
+            calls++;
+            Assert.True(socketB.DisposeAsync().IsCompleted);
+        });
+
+        socketA.Send([1], socketB.LocalEndPoint);
+        socketA.Send([2], socketB.LocalEndPoint);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(1, calls);
+        Assert.Equal(1, network.Statistics.DroppedNoListener);
+        Assert.Equal(0, network.Statistics.HandlerErrors);
+    }
+
     private static async Task<List<string>> RunScriptAsync(int seed)
     {
         var conditions = new LinkConditions
