@@ -400,7 +400,6 @@ public sealed class IceAgent : IAsyncDisposable
                         due = TimeSpan.FromMilliseconds(1);
                     }
                 }
-            }
 
                 if (Volatile.Read(ref _disposed) == 0)
                 {
