@@ -232,12 +232,14 @@ internal sealed partial class IceAgentCore
         UpdateState(now);
     }
 
-    private void CancelActiveCheck(IceCandidatePair pair)
+    private void CancelActiveCheck(IceCandidatePair pair, DateTimeOffset now)
     {
-        // RFC 8445 §7.3.1.4: stop retransmitting, still accept a response; the pair goes back to Waiting.
+        // RFC 8445 §7.3.1.4: stop retransmitting, but wait a transaction timeout for a response; the pair
+        // goes back to Waiting.
         if (pair.ActiveTransaction is { } id && _transactions.TryGetValue(id, out IceTransaction? tx))
         {
             tx.Cancelled = true;
+            tx.Deadline = now + _options.MaxRto;
         }
 
         pair.ActiveTransaction = null;

@@ -164,7 +164,7 @@ internal sealed partial class IceAgentCore
             case IceCandidatePairState.Succeeded:
                 break;
             case IceCandidatePairState.InProgress:
-                CancelActiveCheck(pair);
+                CancelActiveCheck(pair, now);
                 EnqueueTriggered(pair, front: false);
                 break;
             default:
