@@ -74,6 +74,8 @@ internal sealed class SimulatedIcePair : IAsyncDisposable
 
             Time.Advance(s);
             elapsed += s;
+            AssertNoBusyTimer(A);
+            AssertNoBusyTimer(B);
         }
 
         return true;
@@ -86,6 +88,13 @@ internal sealed class SimulatedIcePair : IAsyncDisposable
         await A.DisposeAsync();
         await B.DisposeAsync();
         Network.Dispose();
+    }
+
+    /// <summary>The core must never ask to be woken in the past: that would spin the timer.</summary>
+    private void AssertNoBusyTimer(IceAgent agent)
+    {
+        DateTimeOffset? next = agent.Core.NextTimeout;
+        Assert.True(next is null || next > Time.GetUtcNow(), $"timer due in the past: {next}");
     }
 
     private static void Trickle(IceAgent from, IceAgent to, bool endOfCandidates) =>
