@@ -207,7 +207,7 @@ internal sealed partial class IceAgentCore
             }
 
             // The transaction timed out.
-            _transactions.Remove(t.Id);
+            Finish(t);
             if (t.Kind == IceTransactionKind.Check && t.Pair is { } pair && pair.ActiveTransaction == t.Id)
             {
                 pair.ActiveTransaction = null;
@@ -216,6 +216,20 @@ internal sealed partial class IceAgentCore
             else if (t.Kind == IceTransactionKind.ServerQuery)
             {
                 CheckGatheringComplete();
+            }
+        }
+    }
+
+    /// <summary>Removes a transaction, remembering its id for a while so late duplicate answers are not counted as strays.</summary>
+    private void Finish(IceTransaction tx)
+    {
+        _transactions.Remove(tx.Id);
+        if (_finished.Add(tx.Id))
+        {
+            _finishedOrder.Enqueue(tx.Id);
+            if (_finishedOrder.Count > 64)
+            {
+                _finished.Remove(_finishedOrder.Dequeue());
             }
         }
     }

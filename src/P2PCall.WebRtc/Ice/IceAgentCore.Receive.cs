@@ -192,6 +192,11 @@ internal sealed partial class IceAgentCore
     {
         if (!_transactions.TryGetValue(response.TransactionId, out IceTransaction? tx))
         {
+            if (_finished.Contains(response.TransactionId))
+            {
+                return; // a late answer to a retransmission of a finished transaction: harmless
+            }
+
             _counters = _counters with { UnmatchedResponses = _counters.UnmatchedResponses + 1 };
             return;
         }
@@ -210,7 +215,7 @@ internal sealed partial class IceAgentCore
         }
 
         _counters = _counters with { ResponsesAccepted = _counters.ResponsesAccepted + 1 };
-        _transactions.Remove(tx.Id);
+        Finish(tx);
         IceCandidatePair pair = tx.Pair!;
         if (pair.ActiveTransaction == tx.Id)
         {
@@ -296,7 +301,7 @@ internal sealed partial class IceAgentCore
             return;
         }
 
-        _transactions.Remove(tx.Id);
+        Finish(tx);
         if (response.Type.Class == StunClass.SuccessResponse
             && (response.TryGetXorMappedAddress(out IPEndPoint? mapped) || response.TryGetMappedAddress(out mapped)))
         {

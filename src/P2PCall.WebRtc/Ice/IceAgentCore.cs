@@ -16,7 +16,8 @@ internal readonly record struct IceTransmit(int BaseId, IPEndPoint Remote, byte[
 /// <param name="Candidate">For a local candidate (null at end of gathering).</param>
 /// <param name="State">For a connection state change.</param>
 /// <param name="Pair">For a selected pair change.</param>
-internal readonly record struct IceEvent(IceEventKind Kind, IceCandidate? Candidate = null, IceConnectionState State = default, IceSelectedPair? Pair = null);
+/// <param name="Gathering">For a gathering state change.</param>
+internal readonly record struct IceEvent(IceEventKind Kind, IceCandidate? Candidate = null, IceConnectionState State = default, IceSelectedPair? Pair = null, IceGatheringState Gathering = default);
 
 /// <summary>Kinds of <see cref="IceEvent"/>.</summary>
 internal enum IceEventKind
@@ -29,6 +30,9 @@ internal enum IceEventKind
 
     /// <summary>The selected pair changed.</summary>
     SelectedPair,
+
+    /// <summary>The gathering state changed.</summary>
+    GatheringState,
 }
 
 /// <summary>What <see cref="IceAgentCore.Receive"/> decided about a datagram.</summary>
@@ -64,6 +68,8 @@ internal sealed partial class IceAgentCore
     private readonly LinkedList<IceCandidatePair> _triggered = new();
     private readonly Dictionary<StunTransactionId, IceTransaction> _transactions = [];
     private readonly HashSet<IPEndPoint> _authenticatedPeers = [];
+    private readonly HashSet<StunTransactionId> _finished = [];
+    private readonly Queue<StunTransactionId> _finishedOrder = new();
     private readonly List<PendingRequest> _pendingRequests = [];
     private readonly Queue<IceTransmit> _transmits = new();
     private readonly Queue<IceEvent> _events = new();
@@ -380,6 +386,7 @@ internal sealed partial class IceAgentCore
         if (GatheringState < state)
         {
             GatheringState = state;
+            _events.Enqueue(new IceEvent(IceEventKind.GatheringState, Gathering: state));
         }
     }
 
@@ -388,7 +395,7 @@ internal sealed partial class IceAgentCore
         if (_basesComplete && GatheringState != IceGatheringState.Complete
             && !_transactions.Values.Any(t => t.Kind == IceTransactionKind.ServerQuery))
         {
-            GatheringState = IceGatheringState.Complete;
+            SetGathering(IceGatheringState.Complete); // W3C: the state change, then the null candidate
             _events.Enqueue(new IceEvent(IceEventKind.LocalCandidate, null)); // end of gathering
         }
     }

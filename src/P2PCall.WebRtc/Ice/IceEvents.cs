@@ -16,6 +16,14 @@ public sealed class IceConnectionStateEventArgs(IceConnectionState state) : Even
     public IceConnectionState State { get; } = state;
 }
 
+/// <summary>The gathering state changed.</summary>
+/// <param name="state">The new state.</param>
+public sealed class IceGatheringStateEventArgs(IceGatheringState state) : EventArgs
+{
+    /// <summary>The new state.</summary>
+    public IceGatheringState State { get; } = state;
+}
+
 /// <summary>The selected candidate pair (RFC 8445 §8.1.1) changed.</summary>
 /// <param name="pair">The new pair.</param>
 public sealed class IceSelectedPairEventArgs(IceSelectedPair pair) : EventArgs

@@ -44,7 +44,11 @@ public class IceAgentSimulatedTests
     public async Task Gathers_one_host_candidate_per_address_then_signals_the_end()
     {
         await using var pair = new SimulatedIcePair();
+        var order = new List<string>();
+        pair.A.GatheringStateChanged += (_, e) => order.Add(e.State.ToString());
+        pair.A.LocalCandidate += (_, e) => order.Add(e.Candidate is null ? "null" : "candidate");
         pair.A.StartGathering();
+        Assert.Equal(["Gathering", "candidate", "Complete", "null"], order);
         IceCandidate host = Assert.IsType<IceCandidate>(pair.CandidatesA[0]);
         Assert.Equal(IceCandidateType.Host, host.Type);
         Assert.Equal("10.0.0.1", host.Address);
