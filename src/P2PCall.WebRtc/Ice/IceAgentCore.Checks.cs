@@ -27,6 +27,11 @@ internal sealed partial class IceAgentCore
                 next = Min(next, _nextCheckAt);
             }
 
+            if (AssumedEndOfCandidatesAt is DateTimeOffset assumed)
+            {
+                next = Min(next, assumed);
+            }
+
             if (Role == IceRole.Controlling && Selected is null && _nominating is null && _firstValidAt is DateTimeOffset first && BestValidPair() is not null)
             {
                 next = Min(next, first + _options.NominationTimeout);
@@ -50,6 +55,11 @@ internal sealed partial class IceAgentCore
         if (State == IceConnectionState.Closed)
         {
             return;
+        }
+
+        if (AssumedEndOfCandidatesAt <= now)
+        {
+            _remoteEndOfCandidates = true; // the peer's signaling never sends end-of-candidates (IceAgentOptions)
         }
 
         RunRetransmissions(now);

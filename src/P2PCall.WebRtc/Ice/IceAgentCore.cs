@@ -80,6 +80,7 @@ internal sealed partial class IceAgentCore
     private byte[] _outgoingUsername = [];
     private bool _basesComplete;
     private bool _remoteEndOfCandidates;
+    private DateTimeOffset _lastRemoteCandidateAt;
     private bool _checksStarted;
     private int _prflxCount;
     private DateTimeOffset _nextCheckAt = DateTimeOffset.MinValue;
@@ -252,6 +253,7 @@ internal sealed partial class IceAgentCore
             return true;
         }
 
+        _lastRemoteCandidateAt = now;
         var remote = new IceRemoteCandidate(candidate, endPoint);
         _remotes.Add(remote);
         foreach (IceLocalBase b in _bases)
@@ -312,6 +314,17 @@ internal sealed partial class IceAgentCore
         new("network-id", networkId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>
+    /// When <see cref="IceAgentOptions.AssumeEndOfCandidatesAfter"/> is set: the time at which, with no new remote
+    /// candidate, the agent behaves as if end-of-candidates had arrived.
+    /// </summary>
+    private DateTimeOffset? AssumedEndOfCandidatesAt =>
+        _options.AssumeEndOfCandidatesAfter is TimeSpan after && _checksStarted && !_remoteEndOfCandidates
+            ? _lastRemoteCandidateAt + after
+            : null;
+
     private static IPEndPoint Normalize(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
@@ -366,6 +379,7 @@ internal sealed partial class IceAgentCore
         if (!_checksStarted && _remoteKey is not null && _pairs.Count > 0 && State == IceConnectionState.New)
         {
             _checksStarted = true;
+            _lastRemoteCandidateAt = Max(_lastRemoteCandidateAt, now);
             SetState(IceConnectionState.Checking);
         }
 

@@ -44,6 +44,13 @@ public sealed class IceAgentOptions
     /// <summary>RFC 7675 §5.1: without a consent response for this long consent is lost and the state becomes failed. Default 30 s.</summary>
     public TimeSpan ConsentTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// RFC 8838 §8 declares failure only after the remote end-of-candidates. Many apps never signal it (a browser's
+    /// null candidate is often not forwarded); when set, the agent assumes end-of-candidates once checks run and no
+    /// new remote candidate arrived for this long. Null (default) waits for <see cref="IceAgent.AddRemoteEndOfCandidates"/>.
+    /// </summary>
+    public TimeSpan? AssumeEndOfCandidatesAfter { get; init; }
+
     /// <summary>Seed for the consent jitter and tie-breaker randomness, for reproducible tests; null uses a random seed.</summary>
     internal int? RandomSeed { get; init; }
 
@@ -61,7 +68,7 @@ public sealed class IceAgentOptions
         }
 
         if (Ta <= TimeSpan.Zero || InitialRto <= TimeSpan.Zero || MaxRto < InitialRto || MaxTransmissions < 1
-            || ConsentInterval <= TimeSpan.Zero || DisconnectedTimeout <= TimeSpan.Zero || ConsentTimeout < DisconnectedTimeout)
+            || AssumeEndOfCandidatesAfter <= TimeSpan.Zero || ConsentInterval <= TimeSpan.Zero || DisconnectedTimeout <= TimeSpan.Zero || ConsentTimeout < DisconnectedTimeout)
         {
             throw new ArgumentException("ICE timers must be positive, MaxRto >= InitialRto and ConsentTimeout >= DisconnectedTimeout.");
         }

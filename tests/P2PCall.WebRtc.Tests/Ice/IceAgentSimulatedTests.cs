@@ -158,6 +158,19 @@ public class IceAgentSimulatedTests
     }
 
     [Fact]
+    public async Task Fails_without_end_of_candidates_when_the_option_assumes_it()
+    {
+        await using var pair = new SimulatedIcePair(
+            new IceAgentOptions { Controlling = true, AssumeEndOfCandidatesAfter = TimeSpan.FromSeconds(15) },
+            link: LinkConditions.Disconnected);
+        pair.ConnectSignaling(endOfCandidates: false);
+        pair.Run(TimeSpan.FromSeconds(14));
+        Assert.Equal(IceConnectionState.Checking, pair.A.ConnectionState); // every pair failed by ~8 s, waiting
+        Assert.True(pair.RunUntil(() => pair.A.ConnectionState == IceConnectionState.Failed, TimeSpan.FromSeconds(2)));
+        Assert.Equal(IceConnectionState.Checking, pair.B.ConnectionState); // B keeps the RFC 8838 default
+    }
+
+    [Fact]
     public async Task Consent_expires_after_30_seconds_of_silence()
     {
         await using var pair = new SimulatedIcePair();
