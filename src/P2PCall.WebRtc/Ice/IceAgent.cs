@@ -341,6 +341,13 @@ public sealed partial class IceAgent : IAsyncDisposable
             return;
         }
 
+        // Hot path (RFC 7983 demux): media and DTLS from the selected remote skip the lock.
+        if (_sendPath is { } path && !Stun.StunMessage.LooksLikeStun(datagram) && path.Remote.Equals(remote))
+        {
+            DatagramReceived?.Invoke(datagram, remote);
+            return;
+        }
+
         IceReceiveResult result;
         lock (_gate)
         {

@@ -138,7 +138,7 @@ internal sealed partial class IceAgentCore
         IceTransaction tx = BuildRequest(IceTransactionKind.Check, pair, useCandidate, _options.MaxTransmissions);
         pair.State = IceCandidatePairState.InProgress;
         pair.ActiveTransaction = tx.Id;
-        _counters = _counters with { ChecksSent = _counters.ChecksSent + 1 };
+        _counts.ChecksSent++;
         StartTransaction(tx, now);
     }
 
@@ -211,7 +211,7 @@ internal sealed partial class IceAgentCore
                 t.Transmissions++;
                 t.Rto = TimeSpan.FromTicks(Math.Min(t.Rto.Ticks * 2, _options.MaxRto.Ticks));
                 t.Deadline = now + t.Rto;
-                _counters = _counters with { Retransmissions = _counters.Retransmissions + 1 };
+                _counts.Retransmissions++;
                 _transmits.Enqueue(new IceTransmit(t.Base.Id, t.Destination, t.Request));
                 continue;
             }

@@ -20,7 +20,7 @@ internal sealed partial class IceAgentCore
                 return IceReceiveResult.Application;
             }
 
-            _counters = _counters with { UnauthenticatedDataDropped = _counters.UnauthenticatedDataDropped + 1 };
+            _counts.UnauthenticatedDataDropped++;
             return IceReceiveResult.Dropped;
         }
 
@@ -32,13 +32,13 @@ internal sealed partial class IceAgentCore
 
         if (StunMessage.TryParse(datagram, out StunMessage message) != StunParseResult.Ok)
         {
-            _counters = _counters with { MalformedStun = _counters.MalformedStun + 1 };
+            _counts.MalformedStun++;
             return IceReceiveResult.Stun;
         }
 
         if (message.Type.Method != StunMethod.Binding)
         {
-            _counters = _counters with { MalformedStun = _counters.MalformedStun + 1 };
+            _counts.MalformedStun++;
             return IceReceiveResult.Stun;
         }
 
@@ -67,17 +67,17 @@ internal sealed partial class IceAgentCore
             : request.UsernameEquals(_expectedUsername);
         if (!request.HasUsername || !usernameOk)
         {
-            _counters = _counters with { UsernameMismatches = _counters.UsernameMismatches + 1 };
+            _counts.UsernameMismatches++;
             return;
         }
 
         if (!request.HasMessageIntegrity || !request.VerifyMessageIntegrity(_localKey))
         {
-            _counters = _counters with { IntegrityFailures = _counters.IntegrityFailures + 1 };
+            _counts.IntegrityFailures++;
             return;
         }
 
-        _counters = _counters with { RequestsAccepted = _counters.RequestsAccepted + 1 };
+        _counts.RequestsAccepted++;
         if (request.UnknownComprehensionRequiredCount > 0)
         {
             // RFC 8489 §6.3.1.1: 420 listing the comprehension-required attributes we do not understand.
@@ -197,7 +197,7 @@ internal sealed partial class IceAgentCore
                 return; // a late answer to a retransmission of a finished transaction: harmless
             }
 
-            _counters = _counters with { UnmatchedResponses = _counters.UnmatchedResponses + 1 };
+            _counts.UnmatchedResponses++;
             return;
         }
 
@@ -210,11 +210,11 @@ internal sealed partial class IceAgentCore
         // RFC 8445 §7.2.5.1: responses are authenticated with the remote password.
         if (_remoteKey is null || !response.HasMessageIntegrity || !response.VerifyMessageIntegrity(_remoteKey))
         {
-            _counters = _counters with { IntegrityFailures = _counters.IntegrityFailures + 1 };
+            _counts.IntegrityFailures++;
             return;
         }
 
-        _counters = _counters with { ResponsesAccepted = _counters.ResponsesAccepted + 1 };
+        _counts.ResponsesAccepted++;
         Finish(tx);
         IceCandidatePair pair = tx.Pair!;
         if (pair.ActiveTransaction == tx.Id)
@@ -297,7 +297,7 @@ internal sealed partial class IceAgentCore
     {
         if (!from.Equals(tx.Destination))
         {
-            _counters = _counters with { UnmatchedResponses = _counters.UnmatchedResponses + 1 };
+            _counts.UnmatchedResponses++;
             return;
         }
 

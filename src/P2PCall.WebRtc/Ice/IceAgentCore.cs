@@ -74,7 +74,7 @@ internal sealed partial class IceAgentCore
     private readonly Queue<IceTransmit> _transmits = new();
     private readonly Queue<IceEvent> _events = new();
     private readonly List<(IceLocalBase Base, IPEndPoint Server, string Url)> _servers = [];
-    private IceAgentCounters _counters = new();
+    private CounterFields _counts;
     private byte[]? _remoteKey;
     private byte[] _expectedUsername;
     private byte[] _outgoingUsername = [];
@@ -101,7 +101,25 @@ internal sealed partial class IceAgentCore
         // RFC 8489 §9.1: the short-term key is the password (after OpaqueString, a no-op for ice-chars).
         _localKey = Encoding.UTF8.GetBytes(LocalPassword);
         _expectedUsername = Encoding.UTF8.GetBytes(LocalUfrag + ":");
-        TieBreaker = (ulong)_random.NextInt64() ^ ((ulong)_random.Next() << 63);
+        // RFC 8445 §7.1.3: a random 64-bit tie-breaker (seeded only in tests).
+        TieBreaker = options.RandomSeed is null
+            ? BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))
+            : (ulong)_random.NextInt64() ^ ((ulong)_random.Next() << 63);
+    }
+
+    /// <summary>Mutable counters (no allocation per packet); <see cref="Counters"/> snapshots them.</summary>
+    private struct CounterFields
+    {
+        public long RequestsAccepted;
+        public long ResponsesAccepted;
+        public long MalformedStun;
+        public long IntegrityFailures;
+        public long UsernameMismatches;
+        public long UnmatchedResponses;
+        public long UnauthenticatedDataDropped;
+        public long RemoteCandidatesIgnored;
+        public long ChecksSent;
+        public long Retransmissions;
     }
 
     private readonly record struct PendingRequest(IceLocalBase Base, IPEndPoint From, uint Priority, bool UseCandidate, byte[] Username);
@@ -128,7 +146,19 @@ internal sealed partial class IceAgentCore
     public IceCandidatePair? Selected { get; private set; }
 
     /// <summary>A snapshot of the counters.</summary>
-    public IceAgentCounters Counters => _counters;
+    public IceAgentCounters Counters => new()
+    {
+        RequestsAccepted = _counts.RequestsAccepted,
+        ResponsesAccepted = _counts.ResponsesAccepted,
+        MalformedStun = _counts.MalformedStun,
+        IntegrityFailures = _counts.IntegrityFailures,
+        UsernameMismatches = _counts.UsernameMismatches,
+        UnmatchedResponses = _counts.UnmatchedResponses,
+        UnauthenticatedDataDropped = _counts.UnauthenticatedDataDropped,
+        RemoteCandidatesIgnored = _counts.RemoteCandidatesIgnored,
+        ChecksSent = _counts.ChecksSent,
+        Retransmissions = _counts.Retransmissions,
+    };
 
     /// <summary>The pairs, highest priority first (for tests and stats).</summary>
     public IReadOnlyList<IceCandidatePair> Pairs => _pairs;
@@ -235,7 +265,7 @@ internal sealed partial class IceAgentCore
         IPEndPoint? endPoint = candidate.EndPoint;
         if (!candidate.IsUdp || endPoint is null || candidate.Component != 1 || endPoint.Port == 0)
         {
-            _counters = _counters with { RemoteCandidatesIgnored = _counters.RemoteCandidatesIgnored + 1 };
+            _counts.RemoteCandidatesIgnored++;
             return false;
         }
 

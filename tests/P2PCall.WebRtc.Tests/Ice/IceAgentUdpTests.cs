@@ -95,6 +95,35 @@ public class IceAgentUdpTests
         Assert.DoesNotContain(candidates, c => c?.Type == IceCandidateType.ServerReflexive); // RFC 8445 §5.1.3
     }
 
+    [Fact]
+    public async Task Resolves_a_stun_server_host_name_before_completing_gathering()
+    {
+        await using var server = new LoopbackStunResponder(IPAddress.Loopback, from => new IPEndPoint(IPAddress.Parse("127.0.0.9"), 4242));
+        var options = new IceAgentOptions
+        {
+            AddressFilter = new HostAddressFilter { LoopbackOnly = true, IncludeIPv6 = false },
+            StunServers = [$"stun:localhost:{server.EndPoint.Port}"],
+        };
+        await using var agent = new IceAgent(options, UdpNetwork.Default);
+        var srflx = new TaskCompletionSource<IceCandidate>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var end = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.LocalCandidate += (_, e) =>
+        {
+            if (e.Candidate is null)
+            {
+                end.TrySetResult();
+            }
+            else if (e.Candidate.Type == IceCandidateType.ServerReflexive)
+            {
+                srflx.TrySetResult(e.Candidate);
+            }
+        };
+        agent.StartGathering();
+        await end.Task.WaitAsync(Patience);
+        Assert.True(srflx.Task.IsCompleted); // raised before the end of gathering
+        Assert.Equal("127.0.0.9", (await srflx.Task).Address);
+    }
+
     private static async Task ConnectAndExchange(AddressFamily family)
     {
         await using var a = new IceAgent(Options(true), UdpNetwork.Default);
