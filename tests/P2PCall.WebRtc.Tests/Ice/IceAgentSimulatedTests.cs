@@ -193,6 +193,28 @@ public class IceAgentSimulatedTests
     }
 
     [Fact]
+    public async Task Consent_checks_run_every_5_seconds_randomised_by_20_percent()
+    {
+        await using var pair = new SimulatedIcePair();
+        pair.ConnectSignaling();
+        Assert.True(pair.RunUntil(() => pair.BothConnected, Limit));
+        var times = new List<DateTimeOffset>();
+        pair.Network.DatagramTraced += (_, from, _, payload) =>
+        {
+            if (from.Address.Equals(IPAddress.Parse("10.0.0.1"))
+                && StunMessage.TryParse(payload, out StunMessage m) == StunParseResult.Ok && m.Type == StunMessageType.BindingRequest)
+            {
+                times.Add(pair.Time.GetUtcNow());
+            }
+        };
+        pair.Run(TimeSpan.FromSeconds(120));
+        Assert.InRange(times.Count, 20, 30);
+        var gaps = times.Zip(times.Skip(1), (x, y) => y - x).ToList();
+        Assert.All(gaps, g => Assert.InRange(g, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6)));
+        Assert.True(gaps.Distinct().Count() > 5); // randomised, not a fixed period
+    }
+
+    [Fact]
     public async Task Disconnected_recovers_when_consent_responses_return()
     {
         await using var pair = new SimulatedIcePair();

@@ -35,6 +35,42 @@ public class IceAgentUdpTests
     }
 
     [Fact]
+    public async Task A_handler_may_dispose_the_agent_on_a_socket_thread_and_its_sockets_are_released()
+    {
+        var a = new IceAgent(Options(true), UdpNetwork.Default);
+        await using var b = new IceAgent(Options(false), UdpNetwork.Default);
+        var disposing = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.ConnectionStateChanged += (_, e) =>
+        {
+            if (e.State == IceConnectionState.Connected)
+            {
+                disposing.TrySetResult(a.DisposeAsync().AsTask()); // not awaited here: the handler returns
+            }
+        };
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.ConnectionStateChanged += (_, e) => { if (e.State == IceConnectionState.Closed) closed.TrySetResult(); };
+        Wire(a, b, AddressFamily.InterNetwork);
+        Wire(b, a, AddressFamily.InterNetwork);
+        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
+        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
+        a.StartGathering();
+        b.StartGathering();
+
+        Task dispose = await disposing.Task.WaitAsync(Patience);
+        await dispose.WaitAsync(Patience);
+        await closed.Task.WaitAsync(Patience);
+        Assert.Equal(IceConnectionState.Closed, a.ConnectionState);
+        Assert.False(a.Send([0x80]));
+
+        // Every socket of the disposed agent is closed: its ports can be bound again.
+        Assert.NotEmpty(a.Core.Pairs);
+        foreach (IceCandidatePair p in a.Core.Pairs)
+        {
+            await using IDatagramSocket again = UdpNetwork.Default.Bind(p.Local.EndPoint);
+        }
+    }
+
+    [Fact]
     public async Task Gathers_a_server_reflexive_candidate_from_a_stun_server_on_loopback()
     {
         // The responder pretends a NAT maps every source to 127.0.0.42 with the port + 1.
