@@ -97,6 +97,43 @@ public class StunMessageTests
     }
 
     [Fact]
+    public void Decodes_mapped_address_from_old_servers()
+    {
+        byte[] bytes = Build(b => b.Raw(StunAttributeType.MappedAddress, [0, 1, 0x13, 0x88, 192, 0, 2, 7]), StunMessageType.BindingSuccess);
+        Assert.Equal(StunParseResult.Ok, StunMessage.TryParse(bytes, out StunMessage m));
+        Assert.True(m.TryGetMappedAddress(out IPEndPoint? mapped));
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.7"), 5000), mapped);
+        Assert.False(m.TryGetXorMappedAddress(out _));
+    }
+
+    [Fact]
+    public void Parsing_and_verifying_a_request_allocates_nothing()
+    {
+        byte[] request = Rfc5769Vectors.Request;
+        byte[] key = System.Text.Encoding.UTF8.GetBytes(Rfc5769Vectors.Password);
+        ReadOnlySpan<byte> username = "evtj:h6vY"u8;
+        bool ok = true;
+        for (int i = 0; i < 10; i++)
+        {
+            ok &= Check(request, key, username); // warm up (JIT, crypto provider)
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            ok &= Check(request, key, username);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(ok);
+        Assert.Equal(0, allocated);
+
+        static bool Check(byte[] request, byte[] key, ReadOnlySpan<byte> username) =>
+            StunMessage.TryParse(request, out StunMessage m) == StunParseResult.Ok
+            && m.UsernameEquals(username) && m.TryGetPriority(out _) && m.VerifyMessageIntegrity(key);
+    }
+
+    [Fact]
     public void Unknown_comprehension_optional_attribute_is_skipped()
     {
         byte[] bytes = Build(b => b.Raw(0xC001, [1, 2, 3]).Integrity().Fingerprint());
