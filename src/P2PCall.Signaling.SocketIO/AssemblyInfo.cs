@@ -1,0 +1,1 @@
+// The socket.io signaling package (issue 7).
