@@ -9,6 +9,10 @@ public sealed class P2PCallOptions
     /// <summary>How long a call may ring before it ends with <see cref="Calls.CallEndReason.NoAnswer"/>. Default 30 s.</summary>
     public TimeSpan RingTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long an accepted call may take to connect (offer/answer, ICE, DTLS) before it ends with
+    /// <see cref="Calls.CallEndReason.ConnectionFailed"/>. Default 30 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>STUN/TURN server URLs, for example <c>stun:stun.example.org:3478</c>.</summary>
     public IList<string> IceServers { get; } = new List<string>();
 
@@ -50,6 +54,11 @@ internal sealed class P2PCallOptionsValidator : IValidateOptions<P2PCallOptions>
         if (options.RingTimeout <= TimeSpan.Zero || options.RingTimeout > TimeSpan.FromHours(1))
         {
             errors.Add($"RingTimeout must be between 0 and 1 hour, was {options.RingTimeout}.");
+        }
+
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.ConnectTimeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"ConnectTimeout must be between 0 and 1 hour, was {options.ConnectTimeout}.");
         }
 
         foreach (var url in options.IceServers)

@@ -13,6 +13,8 @@ public sealed class InMemorySignalingChannel : ISignalingChannel
     private readonly InMemorySignalingHub _hub;
     private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
+    private readonly Queue<Inbound> _delayed = new();
+    private readonly HashSet<ITimer> _timers = [];
     private Task? _loop;
     private volatile bool _connected;
     private int _disposed;
@@ -81,20 +83,69 @@ public sealed class InMemorySignalingChannel : ISignalingChannel
 
         _connected = false;
         _hub.Unregister(this);
+        lock (_delayed)
+        {
+            foreach (var timer in _timers)
+            {
+                timer.Dispose();
+            }
+
+            _timers.Clear();
+            _delayed.Clear();
+        }
+
         _inbox.Writer.TryComplete();
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is { } loop && !_onLoop.Value)
         {
             await loop.ConfigureAwait(false);
+            _stop.Dispose(); // only once the loop, which reads its token, has finished
         }
-
-        _stop.Dispose();
     }
 
     internal void Replaced() => _connected = false;
 
-    internal void Enqueue(string eventName, string json, TimeSpan delay) =>
-        _inbox.Writer.TryWrite(new Inbound(eventName, json, null, _hub.Time.GetTimestamp(), delay));
+    internal void Enqueue(string eventName, string json, TimeSpan delay)
+    {
+        var item = new Inbound(eventName, json, null, _hub.Time.GetTimestamp(), delay);
+        if (delay <= TimeSpan.Zero)
+        {
+            _inbox.Writer.TryWrite(item);
+            return;
+        }
+
+        // The delivery timer is armed at send time, so a clock advanced right after the send releases it.
+        lock (_delayed)
+        {
+            if (_disposed != 0)
+            {
+                return;
+            }
+
+            _delayed.Enqueue(item);
+            ITimer? timer = null;
+            timer = _hub.Time.CreateTimer(_ => ReleaseDue(timer), null, delay, Timeout.InfiniteTimeSpan);
+            _timers.Add(timer);
+        }
+    }
+
+    private void ReleaseDue(ITimer? timer)
+    {
+        lock (_delayed)
+        {
+            if (timer is not null)
+            {
+                _timers.Remove(timer);
+                timer.Dispose();
+            }
+
+            // Every message has the same delay, so the queue is in due order: release all that are due.
+            while (_delayed.TryPeek(out var next) && _hub.Time.GetElapsedTime(next.Timestamp) >= next.Delay)
+            {
+                _inbox.Writer.TryWrite(_delayed.Dequeue());
+            }
+        }
+    }
 
     internal void EnqueueError(SignalingException error) =>
         _inbox.Writer.TryWrite(new Inbound(null, null, error, _hub.Time.GetTimestamp(), TimeSpan.Zero));
@@ -104,20 +155,20 @@ public sealed class InMemorySignalingChannel : ISignalingChannel
     private async Task DeliverLoopAsync()
     {
         _onLoop.Value = true;
+        var stop = _stop.Token;
         try
         {
-            await foreach (var item in _inbox.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var item in _inbox.Reader.ReadAllAsync(stop).ConfigureAwait(false))
             {
-                var remaining = item.Delay - _hub.Time.GetElapsedTime(item.Timestamp);
-                if (remaining > TimeSpan.Zero)
+                if (stop.IsCancellationRequested)
                 {
-                    await Task.Delay(remaining, _hub.Time, _stop.Token).ConfigureAwait(false);
+                    return; // disposed, possibly from a handler of the previous item: raise nothing more
                 }
 
                 Raise(item);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Disposed.
         }

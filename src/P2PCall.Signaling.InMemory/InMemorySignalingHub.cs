@@ -13,8 +13,8 @@ public sealed class InMemorySignalingHub
 {
     private readonly ConcurrentDictionary<string, InMemorySignalingChannel> _users = new(StringComparer.Ordinal);
     private readonly InMemorySignalingFaults _faults;
-    private readonly Random _random;
     private readonly Lock _faultGate = new();
+    private readonly Dictionary<(string From, string To), long> _linkSequence = [];
     private readonly Dictionary<string, HeldMessage> _held = new(StringComparer.Ordinal);
     private long _delivered;
     private long _dropped;
@@ -29,7 +29,6 @@ public sealed class InMemorySignalingHub
     {
         _faults = faults ?? InMemorySignalingFaults.None;
         _faults.Validate();
-        _random = new Random(_faults.Seed);
         Time = timeProvider ?? TimeProvider.System;
     }
 
@@ -116,10 +115,14 @@ public sealed class InMemorySignalingHub
 
         lock (_faultGate)
         {
-            // Draws in a fixed order so the same seed gives the same faults.
-            var drop = _random.NextDouble() < _faults.DropProbability;
-            var duplicate = _random.NextDouble() < _faults.DuplicateProbability;
-            var reorder = _random.NextDouble() < _faults.ReorderProbability;
+            // The fate of the n-th message from one user to another depends only on (seed, from, to, n), so
+            // the same seed gives the same faults however the senders' threads interleave.
+            var link = (sender.LocalUserId, target.LocalUserId);
+            var n = _linkSequence[link] = _linkSequence.GetValueOrDefault(link) + 1;
+            var random = new Random(StableSeed(_faults.Seed, link.Item1, link.Item2, n));
+            var drop = random.NextDouble() < _faults.DropProbability;
+            var duplicate = random.NextDouble() < _faults.DuplicateProbability;
+            var reorder = random.NextDouble() < _faults.ReorderProbability;
             if (drop)
             {
                 Interlocked.Increment(ref _dropped);
@@ -149,6 +152,20 @@ public sealed class InMemorySignalingHub
                 DeliverHeld(held);
             }
         }
+    }
+
+    private static int StableSeed(int seed, string from, string to, long n)
+    {
+        // FNV-1a: string.GetHashCode is randomised per process, this is not.
+        var hash = 2166136261u ^ (uint)seed;
+        foreach (var c in from + "\u0000" + to)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        hash = (hash ^ (uint)n) * 16777619u;
+        hash = (hash ^ (uint)(n >> 32)) * 16777619u;
+        return (int)hash;
     }
 
     private bool Faulty(string eventName) =>

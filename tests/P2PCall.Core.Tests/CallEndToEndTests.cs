@@ -38,10 +38,13 @@ public class CallEndToEndTests
         Assert.Equal("chat", callee.ChatChannel!.Label);
         var pcA = pair.FactoryA.Created.Single();
         var pcB = pair.FactoryB.Created.Single();
-        Assert.Equal(["addTrack:Audio", "addTrack:Video", "createDataChannel:chat", "createOffer", "setLocalDescription:Offer", "setRemoteDescription:Answer"], pcA.Calls.Where(c => c != "addIceCandidate"));
-        Assert.Equal(["addTrack:Audio", "addTrack:Video", "createDataChannel:chat", "setRemoteDescription:Offer", "createAnswer", "setLocalDescription:Answer"], pcB.Calls.Where(c => c != "addIceCandidate"));
-        Assert.Equal(2, pcA.AddedCandidates.Count);
-        Assert.Equal(2, pcB.AddedCandidates.Count);
+        // Connected needs one candidate; both trickled candidates arrive in the end.
+        await pcA.WaitForCandidatesAsync(2).WaitAsync(CallPair.Deadline);
+        await pcB.WaitForCandidatesAsync(2).WaitAsync(CallPair.Deadline);
+        Assert.Equal(["addTrack:Audio", "addTrack:Video", "createDataChannel:chat", "createOffer", "setLocalDescription:Offer", "setRemoteDescription:Answer"], pcA.CallsSnapshot().Where(c => c != "addIceCandidate"));
+        Assert.Equal(["addTrack:Audio", "addTrack:Video", "createDataChannel:chat", "setRemoteDescription:Offer", "createAnswer", "setLocalDescription:Answer"], pcB.CallsSnapshot().Where(c => c != "addIceCandidate"));
+        Assert.Equal(2, pcA.CandidatesSnapshot().Length);
+        Assert.Equal(2, pcB.CandidatesSnapshot().Length);
         Assert.Empty(pair.Logs.Errors);
     }
 
@@ -197,7 +200,7 @@ public class CallEndToEndTests
         Assert.Equal(CallState.Connected, callee.State);
         Assert.True(pair.Hub.DuplicatedCount + pair.Hub.ReorderedCount > 0, "the faults were injected");
         // Duplicates never reach the peer connection twice.
-        var added = pair.FactoryA.Created.Single().AddedCandidates.Concat(pair.FactoryB.Created.Single().AddedCandidates).ToList();
+        var added = pair.FactoryA.Created.Single().CandidatesSnapshot().Concat(pair.FactoryB.Created.Single().CandidatesSnapshot()).ToList();
         Assert.NotEmpty(added);
         Assert.Equal(added.Distinct().Count(), added.Count);
         Assert.Empty(pair.Logs.Errors);
@@ -221,6 +224,114 @@ public class CallEndToEndTests
         Assert.Equal(4, pair.ChannelB.MalformedCount);
         Assert.Contains(pair.Logs.Entries, e => e.Message.Contains("Malformed", StringComparison.Ordinal));
         _ = caller;
+    }
+
+    [Fact]
+    public async Task Hanging_up_from_a_peer_connection_callback_on_its_own_thread_does_not_deadlock()
+    {
+        await using var pair = await CallPair.StartAsync(eventsOnOwnThread: true);
+        pair.B.IncomingCall += (_, e) => _ = e.Session.AcceptAsync();
+        var hungUp = new TaskCompletionSource();
+        var caller = await pair.A.CallAsync("B", session => session.StateChanged += (_, e) =>
+        {
+            if (e.Current == CallState.Connecting)
+            {
+                // An app handler on the peer connection itself, raised on the connection's thread, blocking on hang-up.
+                session.PeerConnection!.ConnectionStateChange += (_, _) =>
+                {
+                    session.HangupAsync().GetAwaiter().GetResult();
+                    hungUp.TrySetResult();
+                };
+            }
+        });
+
+        await hungUp.Task.WaitAsync(CallPair.Deadline);
+
+        Assert.Equal(CallEndReason.LocalHangup, (await caller.Completion.WaitAsync(CallPair.Deadline)).Reason);
+        Assert.Empty(pair.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task Users_calling_each_other_at_once_end_up_in_one_call()
+    {
+        await using var pair = await CallPair.StartAsync();
+        pair.A.IncomingCall += (_, e) => _ = e.Session.AcceptAsync();
+        pair.B.IncomingCall += (_, e) => _ = e.Session.AcceptAsync();
+
+        var fromA = pair.A.CallAsync("B");
+        var fromB = pair.B.CallAsync("A");
+        var a = await fromA;
+        var b = await fromB;
+
+        // "A" < "B": A's outgoing call is kept, B's gives way to it and B answers A.
+        await a.WaitForConnectedAsync().WaitAsync(CallPair.Deadline);
+        Assert.Equal(CallEndReason.Replaced, (await b.Completion.WaitAsync(CallPair.Deadline)).Reason);
+        var bCall = Assert.IsType<CalleeSession>(pair.B.ActiveCall);
+        await bCall.WaitForConnectedAsync().WaitAsync(CallPair.Deadline);
+        Assert.Equal("A", bCall.RemoteUserId);
+    }
+
+    [Fact]
+    public async Task A_lost_offer_ends_the_call_after_the_connect_timeout()
+    {
+        var time = new FakeTimeProvider();
+        var faults = new InMemorySignalingFaults { DropProbability = 1.0, Events = ["offer"] };
+        await using var pair = await CallPair.StartAsync(faults, time, o => o.ConnectTimeout = TimeSpan.FromSeconds(15));
+        pair.B.IncomingCall += (_, e) => _ = e.Session.AcceptAsync();
+        var caller = await pair.A.CallAsync("B");
+        await WaitForStateAsync(caller, CallState.Connecting);
+        var callee = Assert.IsType<CalleeSession>(pair.B.ActiveCall);
+        await WaitForStateAsync(callee, CallState.Connecting);
+
+        time.Advance(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(CallEndReason.ConnectionFailed, (await caller.Completion.WaitAsync(CallPair.Deadline)).Reason);
+        Assert.Equal(CallEndReason.ConnectionFailed, (await callee.Completion.WaitAsync(CallPair.Deadline)).Reason);
+        Assert.Equal(1, pair.Hub.DroppedCount);
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_is_withdrawn_and_the_next_call_can_be_placed()
+    {
+        await using var pair = await CallPair.StartAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pair.A.CallAsync("B", cancellationToken: cancelled.Token));
+        Assert.Null(pair.A.ActiveCall);
+        pair.B.IncomingCall += (_, e) => _ = e.Session.AcceptAsync();
+        var next = await pair.A.CallAsync("B");
+
+        await next.WaitForConnectedAsync().WaitAsync(CallPair.Deadline);
+    }
+
+    [Fact]
+    public async Task A_new_call_can_be_placed_from_the_ended_handler()
+    {
+        await using var pair = await CallPair.StartAsync();
+        pair.B.IncomingCall += (_, e) => _ = e.Session.RejectAsync();
+        var second = new TaskCompletionSource<CallerSession>();
+
+        await pair.A.CallAsync("B", s => s.Ended += async (_, _) => second.TrySetResult(await pair.A.CallAsync("B")));
+
+        var again = await second.Task.WaitAsync(CallPair.Deadline);
+        Assert.Equal(CallEndReason.Rejected, (await again.Completion.WaitAsync(CallPair.Deadline)).Reason);
+    }
+
+    private static async Task WaitForStateAsync(CallSession session, CallState state)
+    {
+        var reached = new TaskCompletionSource();
+        session.StateChanged += (_, e) =>
+        {
+            if (e.Current == state)
+            {
+                reached.TrySetResult();
+            }
+        };
+        if (session.State != state)
+        {
+            await reached.Task.WaitAsync(CallPair.Deadline);
+        }
     }
 
     [Fact]

@@ -183,6 +183,62 @@ public class CallerSessionTests
     }
 
     [Fact]
+    public async Task An_accept_after_the_ring_timeout_is_ignored()
+    {
+        await using var env = new SubstitutedEnvironment("A", o => o.RingTimeout = TimeSpan.FromSeconds(30));
+        await env.Client.StartAsync();
+        var session = await env.Client.CallAsync("B");
+
+        env.Time.Advance(TimeSpan.FromSeconds(30));
+        await session.Completion.WaitAsync(CallPair.Deadline);
+        var next = env.Client.WaitForIncomingCallAsync();
+        env.Receive(new AcceptMessage("A", "B"));
+        env.Receive(new CallMessage("A", "C")); // handled after the accept: once it rings, the accept was processed
+        await next.WaitAsync(CallPair.Deadline);
+
+        Assert.Equal(CallEndReason.NoAnswer, session.EndInfo!.Reason);
+        env.Factory.DidNotReceiveWithAnyArgs().Create(default!);
+    }
+
+    [Fact]
+    public async Task Hanging_up_while_local_media_is_pending_interrupts_it()
+    {
+        await using var env = new SubstitutedEnvironment("A");
+        var asked = new TaskCompletionSource();
+        env.Media.GetUserMediaAsync(Arg.Any<MediaStreamConstraints>(), Arg.Any<CancellationToken>()).Returns(ci =>
+        {
+            asked.TrySetResult();
+            // A permission prompt nobody answers: only cancellation ends it.
+            var never = new TaskCompletionSource<MediaStream>();
+            ci.Arg<CancellationToken>().Register(() => never.TrySetCanceled());
+            return never.Task;
+        });
+        await env.Client.StartAsync();
+        var session = await env.Client.CallAsync("B");
+        env.Receive(new AcceptMessage("A", "B"));
+        await asked.Task.WaitAsync(CallPair.Deadline);
+
+        await session.HangupAsync().WaitAsync(CallPair.Deadline);
+
+        Assert.Equal(CallEndReason.LocalHangup, session.EndInfo!.Reason);
+        Assert.Empty(env.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task A_failed_start_can_be_retried()
+    {
+        await using var env = new SubstitutedEnvironment("A");
+        env.Channel.IsConnected.Returns(false);
+        env.Channel.ConnectAsync(Arg.Any<CancellationToken>()).Returns(Task.FromException(new SignalingException("server unreachable")), Task.CompletedTask);
+
+        await Assert.ThrowsAsync<SignalingException>(() => env.Client.StartAsync());
+        await env.Client.StartAsync();
+
+        await env.Channel.Received(2).ConnectAsync(Arg.Any<CancellationToken>());
+        Assert.Equal(CallState.Calling, (await env.Client.CallAsync("B")).State);
+    }
+
+    [Fact]
     public async Task Relay_error_for_the_callee_ends_the_call_as_peer_unavailable()
     {
         await using var env = new SubstitutedEnvironment("A");

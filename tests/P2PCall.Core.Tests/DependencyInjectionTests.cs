@@ -57,7 +57,7 @@ public class DependencyInjectionTests
     }
 
     [Fact]
-    public void Apps_can_override_the_clock_and_the_client()
+    public void Apps_can_override_the_clock()
     {
         var services = new ServiceCollection();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();

@@ -64,6 +64,16 @@ public class SignalingJsonTests
         Assert.Equal("{\"targetUid\":\"B\",\"userId\":\"A\",\"reason\":\"a\\u0001b\\tc\\ud800d😀\"}", json);
     }
 
+    [Theory]
+    [InlineData("{\"targetUid\":\"B\",\"userId\":\"A\",\"reason\":\"\\udc00\"}")]
+    [InlineData("{\"targetUid\":\"\\ud800x\",\"userId\":\"A\"}")]
+    public void Lone_surrogate_escapes_that_browsers_send_are_a_format_error_not_a_crash(string json)
+    {
+        var eventName = json.Contains("reason", StringComparison.Ordinal) ? "reject" : "call";
+
+        Assert.Throws<SignalingFormatException>(() => SignalingJson.Parse(eventName, json));
+    }
+
     public static TheoryData<SignalingMessage, string> AllKinds() => new()
     {
         { new CallMessage("B", "A"), "{\"targetUid\":\"B\",\"userId\":\"A\"}" },
@@ -143,7 +153,7 @@ public class SignalingJsonTests
     {
         var valid = SignalingJson.Serialize(new CandidateMessage("B", "A", new RTCIceCandidateInit("candidate:1 1 udp 2 127.0.0.1 9 typ host", "0", 0, "u")));
         var random = new Random(42);
-        var alphabet = "{}[]\":,0123456789-.eEtrufalsn \\u";
+        var alphabet = "{}[]\":,0123456789-.eEtrufalsn \\udcDC";
         for (var i = 0; i < 5000; i++)
         {
             var chars = valid.ToCharArray();

@@ -22,7 +22,6 @@ public sealed class CallClient : ICallClient
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SerialWorkQueue _inbox;
-    private readonly SerialWorkQueue _events;
     private readonly Channel<CalleeSession> _incoming = Channel.CreateBounded<CalleeSession>(
         new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
 
@@ -54,7 +53,6 @@ public sealed class CallClient : ICallClient
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = loggerFactory.CreateLogger<CallClient>();
         _inbox = new SerialWorkQueue(ex => Log.UnexpectedError(_logger, "-", ex));
-        _events = new SerialWorkQueue(ex => Log.HandlerFailed(_logger, "-", ex));
     }
 
     /// <inheritdoc />
@@ -84,12 +82,23 @@ public sealed class CallClient : ICallClient
             return;
         }
 
-        _ = _options.Value; // validates the options now rather than at the first call
-        _signaling.MessageReceived += OnMessageReceived;
-        _signaling.ErrorReceived += OnErrorReceived;
-        if (!_signaling.IsConnected)
+        try
         {
-            await _signaling.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            _ = _options.Value; // validates the options now rather than at the first call
+            _signaling.MessageReceived += OnMessageReceived;
+            _signaling.ErrorReceived += OnErrorReceived;
+            if (!_signaling.IsConnected)
+            {
+                await _signaling.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // A failed start leaves the client as it was, so StartAsync can be tried again.
+            _signaling.MessageReceived -= OnMessageReceived;
+            _signaling.ErrorReceived -= OnErrorReceived;
+            Volatile.Write(ref _started, 0);
+            throw;
         }
     }
 
@@ -98,6 +107,7 @@ public sealed class CallClient : ICallClient
     {
         ArgumentException.ThrowIfNullOrEmpty(peerId);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
         if (_started == 0)
         {
             throw new InvalidStateException("Call StartAsync before placing a call.");
@@ -130,13 +140,32 @@ public sealed class CallClient : ICallClient
             throw;
         }
 
-        await session.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await session.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A cancelled call is withdrawn, not left ringing behind the app's back.
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return session;
     }
 
     /// <inheritdoc />
-    public Task<CalleeSession> WaitForIncomingCallAsync(CancellationToken cancellationToken = default) =>
-        _incoming.Reader.ReadAsync(cancellationToken).AsTask();
+    public async Task<CalleeSession> WaitForIncomingCallAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var session = await _incoming.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (session.State == CallState.Ringing)
+            {
+                return session;
+            }
+        }
+    }
 
     /// <summary>Hangs up the active call and stops routing messages. Does not dispose the signaling channel.</summary>
     public async ValueTask DisposeAsync()
@@ -155,7 +184,6 @@ public sealed class CallClient : ICallClient
         }
 
         _incoming.Writer.TryComplete();
-        await _events.DisposeAsync().ConfigureAwait(false);
     }
 
     private SessionContext CreateContext() => new(
@@ -198,6 +226,21 @@ public sealed class CallClient : ICallClient
         }
 
         var active = ActiveCall;
+        if (active is CallerSession { State: CallState.Calling } outgoing && message is CallMessage && outgoing.RemoteUserId == message.UserId)
+        {
+            // Glare: both users called each other. The smaller user id keeps its outgoing call; the other side
+            // answers the incoming one instead, so both end up in one call rather than waiting for a timeout.
+            if (string.CompareOrdinal(UserId, message.UserId) < 0)
+            {
+                Log.IgnoredFromNonPeer(_logger, message.EventName, message.UserId, "crossed calls: ours is kept");
+                return;
+            }
+
+            await outgoing.YieldToCrossedCallAsync().ConfigureAwait(false);
+            await AcceptIncomingAsync((CallMessage)message).ConfigureAwait(false);
+            return;
+        }
+
         if (active is not null && active.RemoteUserId == message.UserId)
         {
             active.Deliver(message);
@@ -223,25 +266,28 @@ public sealed class CallClient : ICallClient
 
     private async Task AcceptIncomingAsync(CallMessage call)
     {
-        var session = new CalleeSession(CreateContext(), call.UserId);
+        CalleeSession? session = null;
         lock (_gate)
         {
-            if (_active is not null)
+            if (_active is null)
             {
-                _ = SendQuietlyAsync(new RejectMessage(call.UserId, UserId, RejectReasons.Busy));
-                return;
+                session = new CalleeSession(CreateContext(), call.UserId);
+                _active = session;
             }
+        }
 
-            _active = session;
+        if (session is null)
+        {
+            Log.RejectedBusy(_logger, call.UserId);
+            await SendQuietlyAsync(new RejectMessage(call.UserId, UserId, RejectReasons.Busy)).ConfigureAwait(false);
+            return;
         }
 
         session.OnEndedCallback = OnSessionEnded;
-        await session.StartRingingAsync().ConfigureAwait(false);
+        // IncomingCall goes first on the session's own event queue: whatever the app subscribes there sees every
+        // event of the call, even if the caller hangs up at once.
+        await session.StartRingingAsync(() => IncomingCall?.Invoke(this, new IncomingCallEventArgs(session))).ConfigureAwait(false);
         _incoming.Writer.TryWrite(session);
-        if (IncomingCall is { } handler)
-        {
-            _events.Post(() => handler(this, new IncomingCallEventArgs(session)));
-        }
     }
 
     private void OnSessionEnded(CallSession session)
@@ -253,6 +299,19 @@ public sealed class CallClient : ICallClient
                 _active = null;
             }
         }
+
+        // An ended session still owns two queue loops: release them once its last events are out.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.UnexpectedError(_logger, session.RemoteUserId, ex);
+            }
+        });
     }
 
     private async Task SendQuietlyAsync(SignalingMessage message)

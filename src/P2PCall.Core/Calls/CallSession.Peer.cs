@@ -25,6 +25,7 @@ public abstract partial class CallSession
     {
         var options = Context.Options;
         var pc = Context.PeerConnections.Create(options.ToRtcConfiguration());
+        cancellationToken.ThrowIfCancellationRequested();
         PeerConnection = pc;
         if (options.Audio || options.Video)
         {
@@ -38,7 +39,7 @@ public abstract partial class CallSession
                 pc.AddTrack(track);
             }
 
-            Raise(LocalStreamReady, new LocalStreamEventArgs(stream));
+            Raise(() => LocalStreamReady, new LocalStreamEventArgs(stream));
         }
 
         OnPcEvent(pc);
@@ -66,20 +67,30 @@ public abstract partial class CallSession
 
     private void OnTrack(object? sender, RTCTrackEventArgs e)
     {
+        if (_state == CallState.Ended)
+        {
+            return;
+        }
+
         lock (_remoteTracks)
         {
             _remoteTracks.Add(e.Track);
         }
 
-        Raise(RemoteTrack, e);
+        Raise(() => RemoteTrack, e);
     }
 
     private void OnNegotiationNeeded(object? sender, EventArgs e) => Log.NegotiationNeeded(Context.Logger, RemoteUserId);
 
     private void OnDataChannel(object? sender, RTCDataChannelEventArgs e)
     {
+        if (_state == CallState.Ended)
+        {
+            return;
+        }
+
         Log.DataChannelCreated(Context.Logger, e.Channel.Label, RemoteUserId);
-        Raise(DataChannelReceived, e);
+        Raise(() => DataChannelReceived, e);
     }
 
     // Queued so that a candidate raised while setLocalDescription is still running is sent after the offer/answer.
@@ -120,7 +131,7 @@ public abstract partial class CallSession
     /// <summary>Applies the remote description, then every candidate that arrived before it.</summary>
     private protected async Task ApplyRemoteDescriptionAsync(RTCSessionDescriptionInit description)
     {
-        await PeerConnection!.SetRemoteDescriptionAsync(description).ConfigureAwait(false);
+        await PeerConnection!.SetRemoteDescriptionAsync(description, Lifetime).ConfigureAwait(false);
         RemoteDescriptionApplied = true;
         var pending = _pendingCandidates.ToArray();
         _pendingCandidates.Clear();
@@ -134,10 +145,17 @@ public abstract partial class CallSession
     private protected async Task OnRemoteCandidateAsync(CandidateMessage message)
     {
         var candidate = message.Candidate;
-        if (_state == CallState.Ended || !_seenCandidates.Add(CandidateKey(candidate)))
+        var key = CandidateKey(candidate);
+        if (_state == CallState.Ended || _seenCandidates.Contains(key))
         {
             LogIgnored(message, _state == CallState.Ended ? "call ended" : "duplicate candidate");
             return;
+        }
+
+        if (_seenCandidates.Count >= 4 * Context.Options.MaxPendingCandidates)
+        {
+            Log.CandidateQueueFull(Context.Logger, RemoteUserId, _seenCandidates.Count);
+            return; // a peer flooding candidates gets no more work out of us
         }
 
         if (PeerConnection is null || !RemoteDescriptionApplied)
@@ -148,9 +166,12 @@ public abstract partial class CallSession
                 return;
             }
 
+            _seenCandidates.Add(key);
             _pendingCandidates.Add(candidate);
             return;
         }
+
+        _seenCandidates.Add(key);
 
         await AddCandidateAsync(candidate).ConfigureAwait(false);
     }
@@ -170,13 +191,22 @@ public abstract partial class CallSession
 
     private static string CandidateKey(RTCIceCandidateInit c) => $"{c.SdpMid}|{c.SdpMLineIndex}|{c.Candidate}";
 
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Sends a message; a failure is logged and reported as false, never thrown.</summary>
     private protected async Task<bool> SendAsync(SignalingMessage message)
     {
         try
         {
-            await Context.Signaling.SendAsync(message).ConfigureAwait(false);
+            // Bounded: a transport that never answers must not hold the session's queue.
+            using var timeout = new CancellationTokenSource(SendTimeout, Context.Time);
+            await Context.Signaling.SendAsync(message, timeout.Token).ConfigureAwait(false);
             return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Log.SendFailed(Context.Logger, message.EventName, RemoteUserId, "timed out");
+            return false;
         }
         catch (Exception ex) when (ex is SignalingException or ObjectDisposedException or InvalidOperationException)
         {
@@ -205,7 +235,7 @@ public abstract partial class CallSession
             return;
         }
 
-        StopRingTimer();
+        StopTimers();
         var wasActive = _state != CallState.Idle;
         var previous = _state;
         _state = CallState.Ended;
@@ -215,7 +245,11 @@ public abstract partial class CallSession
 
         if (notice == PeerNotice.Hangup && wasActive)
         {
-            await SendAsync(new HangupMessage(RemoteUserId, LocalUserId)).ConfigureAwait(false);
+            // A call that was still ringing here is declined, not hung up, so the caller learns why.
+            SignalingMessage bye = previous == CallState.Ringing
+                ? new RejectMessage(RemoteUserId, LocalUserId, RejectReasons.Rejected)
+                : new HangupMessage(RemoteUserId, LocalUserId);
+            await SendAsync(bye).ConfigureAwait(false);
         }
 
         if (PeerConnection is { } pc)
@@ -238,9 +272,10 @@ public abstract partial class CallSession
         }
 
         _pendingCandidates.Clear();
-        Raise(StateChanged, new CallStateChangedEventArgs(previous, CallState.Ended));
-        Raise(Ended, info);
-        _ended.TrySetResult(info);
+        // The client forgets the call before anyone hears it ended, so a new call can be placed from the Ended handler.
         OnEndedCallback?.Invoke(this);
+        Raise(() => StateChanged, new CallStateChangedEventArgs(previous, CallState.Ended));
+        Raise(() => Ended, info);
+        _ended.TrySetResult(info);
     }
 }

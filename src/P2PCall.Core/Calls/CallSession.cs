@@ -18,7 +18,9 @@ public abstract partial class CallSession : IAsyncDisposable
     private readonly List<RTCIceCandidateInit> _pendingCandidates = [];
     private readonly HashSet<string> _seenCandidates = new(StringComparer.Ordinal);
     private readonly List<IMediaStreamTrack> _remoteTracks = [];
+    private readonly CancellationTokenSource _lifetime = new();
     private ITimer? _ringTimer;
+    private ITimer? _connectTimer;
     private volatile CallState _state = CallState.Idle;
     private int _disposed;
 
@@ -27,6 +29,7 @@ public abstract partial class CallSession : IAsyncDisposable
         Context = context;
         RemoteUserId = remoteUserId;
         Direction = direction;
+        Lifetime = _lifetime.Token;
         _work = new SerialWorkQueue(ex => Log.UnexpectedError(context.Logger, remoteUserId, ex));
         _events = new SerialWorkQueue(ex => Log.HandlerFailed(context.Logger, remoteUserId, ex));
     }
@@ -104,8 +107,16 @@ public abstract partial class CallSession : IAsyncDisposable
 
     /// <summary>Ends the call: tells the other side (<c>hangup</c>), closes the peer connection and stops local tracks. Idempotent.</summary>
     /// <param name="cancellationToken">Cancels the wait for the hang-up to finish.</param>
-    public Task HangupAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(() => EndAsync(CallEndReason.LocalHangup, null, PeerNotice.Hangup), cancellationToken);
+    public Task HangupAsync(CancellationToken cancellationToken = default)
+    {
+        if (State == CallState.Ended)
+        {
+            return Task.CompletedTask;
+        }
+
+        CancelLifetime(); // interrupts whatever the session is waiting for (media, offer/answer) so the hang-up runs now
+        return RunAsync(() => EndAsync(CallEndReason.LocalHangup, null, PeerNotice.Hangup), cancellationToken);
+    }
 
     /// <summary>Hangs up if the call is still on, then releases the session's queues.</summary>
     public async ValueTask DisposeAsync()
@@ -115,6 +126,7 @@ public abstract partial class CallSession : IAsyncDisposable
             return;
         }
 
+        CancelLifetime();
         try
         {
             await RunAsync(() => EndAsync(CallEndReason.Disposed, null, PeerNotice.Hangup)).ConfigureAwait(false);
@@ -125,6 +137,10 @@ public abstract partial class CallSession : IAsyncDisposable
 
         await _work.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
+        if (!_work.IsCurrent && !_events.IsCurrent)
+        {
+            _lifetime.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 
@@ -134,6 +150,23 @@ public abstract partial class CallSession : IAsyncDisposable
     /// <summary>Hands a relay error about <see cref="RemoteUserId"/> to the session.</summary>
     internal void DeliverRelayError(SignalingRelayException error) =>
         Post(() => EndAsync(CallEndReason.PeerUnavailable, error.Reason, PeerNotice.None));
+
+    /// <summary>Cancelled when the call is hung up or disposed: every wait inside the session takes it.</summary>
+    private protected CancellationToken Lifetime { get; private set; }
+
+    /// <summary>Runs an action on the session's event queue, before any event raised after this call.</summary>
+    internal void PostEvent(Action action) => _events.Post(action);
+
+    private void CancelLifetime()
+    {
+        try
+        {
+            _lifetime.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     /// <summary>Runs on the session's queue and returns when done.</summary>
     private protected Task RunAsync(Func<Task> work, CancellationToken cancellationToken = default) =>
@@ -145,16 +178,12 @@ public abstract partial class CallSession : IAsyncDisposable
     /// <summary>Handles one message from the peer; runs on the session's queue.</summary>
     private protected abstract Task HandleAsync(SignalingMessage message);
 
-    /// <summary>Raises an event on the event queue.</summary>
-    private protected void Raise<T>(EventHandler<T>? handler, T args)
-    {
-        if (handler is not null)
-        {
-            _events.Post(() => handler(this, args));
-        }
-    }
+    /// <summary>Raises an event on the event queue; the subscribers are read when it is delivered, so a handler
+    /// that subscribes from an earlier event (for example from IncomingCall) does not miss it.</summary>
+    private protected void Raise<T>(Func<EventHandler<T>?> handler, T args) =>
+        _events.Post(() => handler()?.Invoke(this, args));
 
-    private protected void SetState(CallState next)
+    private protected void SetState(CallState next, Action? beforeEvent = null)
     {
         var previous = _state;
         if (previous == next || previous == CallState.Ended)
@@ -164,10 +193,23 @@ public abstract partial class CallSession : IAsyncDisposable
 
         _state = next;
         Log.StateChanged(Context.Logger, LocalUserId, RemoteUserId, previous, next);
-        Raise(StateChanged, new CallStateChangedEventArgs(previous, next));
+        beforeEvent?.Invoke();
+        Raise(() => StateChanged, new CallStateChangedEventArgs(previous, next));
         if (next == CallState.Connected)
         {
+            _connectTimer?.Dispose();
             _connected.TrySetResult();
+        }
+        else if (next == CallState.Connecting)
+        {
+            // Offer/answer or ICE that never completes (a lost message, a dead peer) must not hold the call forever.
+            _connectTimer = Context.Time.CreateTimer(
+                _ => Post(() => State == CallState.Connecting
+                    ? EndAsync(CallEndReason.ConnectionFailed, $"not connected within {Context.Options.ConnectTimeout.TotalSeconds:0.#} s", PeerNotice.Hangup)
+                    : Task.CompletedTask),
+                null,
+                Context.Options.ConnectTimeout,
+                Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -180,6 +222,13 @@ public abstract partial class CallSession : IAsyncDisposable
     {
         _ringTimer?.Dispose();
         _ringTimer = null;
+    }
+
+    private protected void StopTimers()
+    {
+        StopRingTimer();
+        _connectTimer?.Dispose();
+        _connectTimer = null;
     }
 
     private protected void LogIgnored(SignalingMessage message, string why) =>

@@ -54,6 +54,9 @@ public enum CallEndReason
 
     /// <summary>The session was disposed, or its start was cancelled.</summary>
     Disposed,
+
+    /// <summary>Both users called each other at once; this outgoing call gave way to the incoming one.</summary>
+    Replaced,
 }
 
 /// <summary>Which side of the call this session is.</summary>

@@ -19,7 +19,9 @@ public sealed class CalleeSession : CallSession
     /// <summary>Accepts the ringing call: <c>initCalleeInfo</c>, then <c>accept</c> to the caller.</summary>
     /// <param name="cancellationToken">Cancels getting local media; the call then ends.</param>
     /// <exception cref="InvalidStateException">The call is not ringing (already accepted, rejected or ended).</exception>
-    public Task AcceptAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
+    public Task AcceptAsync(CancellationToken cancellationToken = default) => State == CallState.Ended
+        ? Task.FromException(new InvalidStateException("Cannot accept a call that has ended."))
+        : RunAsync(async () =>
     {
         if (State != CallState.Ringing)
         {
@@ -28,9 +30,14 @@ public sealed class CalleeSession : CallSession
 
         StopRingTimer();
         SetState(CallState.Connecting);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Lifetime);
         try
         {
-            await InitPeerConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await InitPeerConnectionAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
+        {
+            return; // hung up or disposed meanwhile: the queued hang-up ends the call
         }
         catch (OperationCanceledException)
         {
@@ -59,7 +66,9 @@ public sealed class CalleeSession : CallSession
     /// <param name="reason">The reason sent to the caller; <see cref="RejectReasons.Rejected"/> when null.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="InvalidStateException">The call is not ringing.</exception>
-    public Task RejectAsync(string? reason = null, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    public Task RejectAsync(string? reason = null, CancellationToken cancellationToken = default) => State == CallState.Ended
+        ? Task.FromException(new InvalidStateException("Cannot reject a call that has ended."))
+        : RunAsync(async () =>
     {
         if (State != CallState.Ringing)
         {
@@ -72,14 +81,15 @@ public sealed class CalleeSession : CallSession
     }, cancellationToken);
 
     /// <summary>Starts ringing (after an incoming <c>call</c>).</summary>
-    internal Task StartRingingAsync() => RunAsync(async () =>
+    /// <param name="announce">Queued on the event queue once the state is Ringing, before any event of the call.</param>
+    internal Task StartRingingAsync(Action announce) => RunAsync(async () =>
     {
         if (State != CallState.Idle)
         {
             return;
         }
 
-        SetState(CallState.Ringing);
+        SetState(CallState.Ringing, () => PostEvent(announce));
         StartRingTimer(async () =>
         {
             if (State == CallState.Ringing)
@@ -120,9 +130,12 @@ public sealed class CalleeSession : CallSession
         try
         {
             await ApplyRemoteDescriptionAsync(offer.Offer).ConfigureAwait(false);
-            var answer = await PeerConnection!.CreateAnswerAsync().ConfigureAwait(false);
-            await PeerConnection.SetLocalDescriptionAsync(answer).ConfigureAwait(false);
+            var answer = await PeerConnection!.CreateAnswerAsync(Lifetime).ConfigureAwait(false);
+            await PeerConnection.SetLocalDescriptionAsync(answer, Lifetime).ConfigureAwait(false);
             await SendOrEndAsync(new AnswerMessage(RemoteUserId, LocalUserId, answer)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
+        {
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

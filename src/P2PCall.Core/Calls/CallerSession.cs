@@ -25,9 +25,17 @@ public sealed class CallerSession : CallSession
         SetState(CallState.Calling);
         if (await SendOrEndAsync(new CallMessage(RemoteUserId, LocalUserId)).ConfigureAwait(false))
         {
-            StartRingTimer(() => EndAsync(CallEndReason.NoAnswer, null, PeerNotice.Hangup));
+            // The timer's item may be queued behind an accept: only a call still ringing times out.
+            StartRingTimer(() => State == CallState.Calling ? EndAsync(CallEndReason.NoAnswer, null, PeerNotice.Hangup) : Task.CompletedTask);
         }
     }, cancellationToken);
+
+    /// <summary>
+    /// Both users called each other at once and the other side's call wins (the smaller user id keeps its
+    /// outgoing call): this outgoing call ends without telling the peer, whose call is answered instead.
+    /// </summary>
+    internal Task YieldToCrossedCallAsync() =>
+        RunAsync(() => EndAsync(CallEndReason.Replaced, "both sides called at once; the incoming call was kept", PeerNotice.None));
 
     private protected override async Task HandleAsync(SignalingMessage message)
     {
@@ -64,10 +72,14 @@ public sealed class CallerSession : CallSession
     {
         try
         {
-            await InitPeerConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-            var offer = await PeerConnection!.CreateOfferAsync().ConfigureAwait(false);
-            await PeerConnection.SetLocalDescriptionAsync(offer).ConfigureAwait(false);
+            await InitPeerConnectionAsync(Lifetime).ConfigureAwait(false);
+            var offer = await PeerConnection!.CreateOfferAsync(Lifetime).ConfigureAwait(false);
+            await PeerConnection.SetLocalDescriptionAsync(offer, Lifetime).ConfigureAwait(false);
             await SendOrEndAsync(new OfferMessage(RemoteUserId, LocalUserId, offer)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
+        {
+            // Hung up or disposed meanwhile: the queued hang-up ends the call.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -81,6 +93,9 @@ public sealed class CallerSession : CallSession
         try
         {
             await ApplyRemoteDescriptionAsync(answer.Answer).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
+        {
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

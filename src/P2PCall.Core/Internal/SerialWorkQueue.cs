@@ -11,7 +11,10 @@ namespace P2PCall.Core.Internal;
 internal sealed class SerialWorkQueue : IAsyncDisposable
 {
     private readonly Channel<Func<Task>> _items = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly AsyncLocal<SerialWorkQueue?> _current = new();
+    // The token of the item running now, flowed into that item's awaits. Anything the item starts (tasks,
+    // timers, other queues) inherits the token too, but it goes stale as soon as the item ends.
+    private readonly AsyncLocal<object?> _current = new();
+    private volatile object? _running;
     private readonly Action<Exception> _onError;
     private readonly Task _loop;
     private int _disposed;
@@ -19,11 +22,15 @@ internal sealed class SerialWorkQueue : IAsyncDisposable
     public SerialWorkQueue(Action<Exception> onError)
     {
         _onError = onError;
-        _loop = Task.Run(RunAsync);
+        using (ExecutionContext.SuppressFlow())
+        {
+            // The loop must not inherit the creator's context (for example another queue's token).
+            _loop = Task.Run(RunAsync);
+        }
     }
 
     /// <summary>True when the caller runs inside one of this queue's work items.</summary>
-    public bool IsCurrent => ReferenceEquals(_current.Value, this);
+    public bool IsCurrent => _current.Value is { } token && ReferenceEquals(token, _running);
 
     /// <summary>Queues fire-and-forget work; its exceptions go to the error callback. Returns false after dispose.</summary>
     public bool Post(Func<Task> work) => _items.Writer.TryWrite(work);
@@ -67,6 +74,13 @@ internal sealed class SerialWorkQueue : IAsyncDisposable
             return Task.FromException<T>(new ObjectDisposedException(nameof(SerialWorkQueue)));
         }
 
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return tcs.Task;
+        }
+
+        // A wait abandoned by its token leaves the work running: observe its outcome so nothing goes unobserved.
+        _ = tcs.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         return tcs.Task.WaitAsync(cancellationToken);
     }
 
@@ -90,17 +104,28 @@ internal sealed class SerialWorkQueue : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        _current.Value = this;
         await foreach (var work in _items.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            var token = new object();
+            _running = token;
             try
             {
-                await work().ConfigureAwait(false);
+                await RunItemAsync(work, token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 _onError(ex);
             }
+            finally
+            {
+                _running = null;
+            }
         }
+    }
+
+    private async Task RunItemAsync(Func<Task> work, object token)
+    {
+        _current.Value = token; // flows into this item only (an async method restores its caller's context)
+        await work().ConfigureAwait(false);
     }
 }

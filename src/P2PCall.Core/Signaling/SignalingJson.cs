@@ -83,6 +83,20 @@ public static class SignalingJson
     public static SignalingMessage Read(string eventName, JsonElement payload)
     {
         ArgumentNullException.ThrowIfNull(eventName);
+        try
+        {
+            return ReadCore(eventName, payload);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // JsonElement.GetString refuses strings that are not valid UTF-16 (a lone surrogate escape, which
+            // JSON.stringify can produce): that is a malformed payload, not a crash.
+            throw new SignalingFormatException(eventName, "a string cannot be read: " + ex.Message, ex);
+        }
+    }
+
+    private static SignalingMessage ReadCore(string eventName, JsonElement payload)
+    {
         if (payload.ValueKind != JsonValueKind.Object)
         {
             throw new SignalingFormatException(eventName, $"expected a JSON object, got {payload.ValueKind}");

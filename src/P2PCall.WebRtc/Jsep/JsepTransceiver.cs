@@ -20,7 +20,18 @@ internal sealed class JsepTransceiver
     public MediaKind Kind { get; }
 
     /// <summary>Set when the transceiver is first associated with an m-line (JSEP §5.2.1, §5.10).</summary>
-    public string? Mid { get; set; }
+    public string? Mid
+    {
+        get;
+        set
+        {
+            field = value;
+            MidBytes = value is null ? [] : System.Text.Encoding.ASCII.GetBytes(value);
+        }
+    }
+
+    /// <summary>The mid as the bytes of the RTP MID header extension (RFC 8843 §15).</summary>
+    public byte[] MidBytes { get; private set; } = [];
 
     /// <summary>The direction the application wants.</summary>
     public RTCRtpTransceiverDirection Direction { get; set; }

@@ -10,8 +10,10 @@ internal sealed class CallPair : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    private CallPair(InMemorySignalingHub hub, TimeProvider time, P2PCallOptions options)
+    private CallPair(InMemorySignalingHub hub, TimeProvider time, P2PCallOptions options, bool eventsOnOwnThread)
     {
+        FactoryA = new FakePeerConnectionFactory { EventsOnOwnThread = eventsOnOwnThread };
+        FactoryB = new FakePeerConnectionFactory { EventsOnOwnThread = eventsOnOwnThread };
         Hub = hub;
         Time = time;
         Logs = new RecordingLoggerProvider();
@@ -26,19 +28,19 @@ internal sealed class CallPair : IAsyncDisposable
     public RecordingLoggerProvider Logs { get; }
     public InMemorySignalingChannel ChannelA { get; }
     public InMemorySignalingChannel ChannelB { get; }
-    public FakePeerConnectionFactory FactoryA { get; } = new();
-    public FakePeerConnectionFactory FactoryB { get; } = new();
+    public FakePeerConnectionFactory FactoryA { get; }
+    public FakePeerConnectionFactory FactoryB { get; }
     public FakeMediaDevices MediaA { get; } = new();
     public FakeMediaDevices MediaB { get; } = new();
     public CallClient A { get; }
     public CallClient B { get; }
 
-    public static async Task<CallPair> StartAsync(InMemorySignalingFaults? faults = null, TimeProvider? time = null, Action<P2PCallOptions>? configure = null)
+    public static async Task<CallPair> StartAsync(InMemorySignalingFaults? faults = null, TimeProvider? time = null, Action<P2PCallOptions>? configure = null, bool eventsOnOwnThread = false)
     {
         var options = new P2PCallOptions();
         configure?.Invoke(options);
         var clock = time ?? TimeProvider.System;
-        var pair = new CallPair(new InMemorySignalingHub(faults, clock is FakeTimeProvider ? TimeProvider.System : clock), clock, options);
+        var pair = new CallPair(new InMemorySignalingHub(faults, clock is FakeTimeProvider ? TimeProvider.System : clock), clock, options, eventsOnOwnThread);
         await pair.A.StartAsync();
         await pair.B.StartAsync();
         return pair;

@@ -18,10 +18,68 @@ internal sealed class FakePeerConnection : IPeerConnection
     private readonly List<IMediaStreamTrack> _tracks = [];
     private FakePeerConnection? _remote;
 
-    public FakePeerConnection()
+    private readonly System.Threading.Channels.Channel<Action>? _eventThread;
+    private readonly List<TaskCompletionSource> _candidateWaiters = [];
+
+    public FakePeerConnection(bool eventsOnOwnThread = false)
     {
         Id = $"fake{Interlocked.Increment(ref _next)}";
         Registry[Id] = this;
+        if (eventsOnOwnThread)
+        {
+            // Like a real stack: events come from the connection's own thread, not from the caller's.
+            _eventThread = System.Threading.Channels.Channel.CreateUnbounded<Action>();
+            _ = Task.Run(async () =>
+            {
+                await foreach (var raise in _eventThread.Reader.ReadAllAsync())
+                {
+                    raise();
+                }
+            });
+        }
+    }
+
+    public string[] CallsSnapshot()
+    {
+        lock (Calls)
+        {
+            return Calls.ToArray();
+        }
+    }
+
+    public RTCIceCandidateInit[] CandidatesSnapshot()
+    {
+        lock (AddedCandidates)
+        {
+            return AddedCandidates.ToArray();
+        }
+    }
+
+    public Task WaitForCandidatesAsync(int count)
+    {
+        lock (AddedCandidates)
+        {
+            if (AddedCandidates.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _candidateWaiters.Add(tcs);
+            return tcs.Task.ContinueWith(_ => WaitForCandidatesAsync(count), TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    private void Fire(Action raise)
+    {
+        if (_eventThread is null)
+        {
+            raise();
+        }
+        else
+        {
+            _eventThread.Writer.TryWrite(raise);
+        }
     }
 
     public string Id { get; }
@@ -111,6 +169,12 @@ internal sealed class FakePeerConnection : IPeerConnection
             lock (AddedCandidates)
             {
                 AddedCandidates.Add(candidate);
+                foreach (var waiter in _candidateWaiters)
+                {
+                    waiter.TrySetResult();
+                }
+
+                _candidateWaiters.Clear();
             }
         }
 
@@ -149,6 +213,7 @@ internal sealed class FakePeerConnection : IPeerConnection
     public ValueTask DisposeAsync()
     {
         Disposed = true;
+        _eventThread?.Writer.TryComplete();
         Registry.TryRemove(Id, out _);
         return ValueTask.CompletedTask;
     }
@@ -186,16 +251,16 @@ internal sealed class FakePeerConnection : IPeerConnection
 
         ConnectionState = RTCPeerConnectionState.Connected;
         IceConnectionState = RTCIceConnectionState.Connected;
-        IceConnectionStateChange?.Invoke(this, EventArgs.Empty);
-        ConnectionStateChange?.Invoke(this, EventArgs.Empty);
+        Fire(() => IceConnectionStateChange?.Invoke(this, EventArgs.Empty));
+        Fire(() => ConnectionStateChange?.Invoke(this, EventArgs.Empty));
         foreach (var track in remote!._tracks)
         {
-            Track?.Invoke(this, new RTCTrackEventArgs(track, [], "0"));
+            Fire(() => Track?.Invoke(this, new RTCTrackEventArgs(track, [], "0")));
         }
 
         foreach (var channel in remote._channels)
         {
-            DataChannel?.Invoke(this, new RTCDataChannelEventArgs(new FakeDataChannel(channel.Label)));
+            Fire(() => DataChannel?.Invoke(this, new RTCDataChannelEventArgs(new FakeDataChannel(channel.Label))));
         }
 
         _ = NegotiationNeeded;
@@ -258,13 +323,15 @@ internal sealed class FakeTrack(MediaKind kind) : IMediaStreamTrack
 
 internal sealed class FakePeerConnectionFactory : IPeerConnectionFactory
 {
+    public bool EventsOnOwnThread { get; init; }
+
     public List<FakePeerConnection> Created { get; } = [];
     public RTCConfiguration? LastConfiguration { get; private set; }
 
     public IPeerConnection Create(RTCConfiguration configuration)
     {
         LastConfiguration = configuration;
-        var pc = new FakePeerConnection();
+        var pc = new FakePeerConnection(EventsOnOwnThread);
         lock (Created)
         {
             Created.Add(pc);
