@@ -42,7 +42,7 @@ internal struct RtpSequenceUnwrapper
 
     /// <summary>Extends <paramref name="sequenceNumber"/> relative to the highest value seen.</summary>
     /// <param name="sequenceNumber">The 16-bit wire value.</param>
-    /// <returns>The 64-bit extended value (never negative; the first value is returned as is).</returns>
+    /// <returns>The 64-bit extended value; the first value is returned as is, so a packet older than it may map below zero.</returns>
     public long Unwrap(ushort sequenceNumber)
     {
         if (!_started)
@@ -53,12 +53,6 @@ internal struct RtpSequenceUnwrapper
         }
 
         long extended = _highest + RtpSequenceNumber.Distance((ushort)_highest, sequenceNumber);
-        if (extended < 0)
-        {
-            // Before the very first cycle: place it in the cycle after instead of going negative.
-            extended += RtpSequenceNumber.Modulus;
-        }
-
         if (extended > _highest)
         {
             _highest = extended;
