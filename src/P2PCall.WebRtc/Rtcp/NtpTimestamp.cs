@@ -41,13 +41,14 @@ internal readonly record struct NtpTimestamp(ulong Value)
         return new NtpTimestamp(((seconds & 0xFFFFFFFF) << 32) | fraction);
     }
 
-    /// <summary>Converts back to a wallclock time (rounded down to a 100 ns tick).</summary>
+    /// <summary>Converts back to a wallclock time (rounded to the nearest 100 ns tick).</summary>
     /// <returns>The time in 1968–2104.</returns>
     public DateTimeOffset ToDateTimeOffset()
     {
         // RFC 4330 §3: a clear top bit means the 2036–2104 era.
         DateTimeOffset era = (Seconds & 0x80000000) != 0 ? Era0 : Era1;
-        long ticks = (Seconds * TimeSpan.TicksPerSecond) + (long)(((ulong)Fraction * TimeSpan.TicksPerSecond) >> 32);
+        // Round to the nearest tick so that FromDateTimeOffset(t).ToDateTimeOffset() == t.
+        long ticks = (Seconds * TimeSpan.TicksPerSecond) + (long)((((ulong)Fraction * TimeSpan.TicksPerSecond) + (1UL << 31)) >> 32);
         return era.AddTicks(ticks);
     }
 
