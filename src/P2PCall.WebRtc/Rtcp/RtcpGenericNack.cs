@@ -92,7 +92,17 @@ internal readonly ref struct RtcpGenericNack
     /// <summary>The size of a NACK for <paramref name="lost"/>.</summary>
     /// <param name="lost">The lost sequence numbers (at least one).</param>
     /// <returns>Bytes.</returns>
-    public static int GetSerializedLength(ReadOnlySpan<ushort> lost) => RtcpPacketView.HeaderLength + RtcpFeedbackHeader.Length + (PairLength * GetPairCount(lost));
+    /// <exception cref="ArgumentException">The pairs would not fit the 16-bit length field.</exception>
+    public static int GetSerializedLength(ReadOnlySpan<ushort> lost)
+    {
+        int length = RtcpPacketView.HeaderLength + RtcpFeedbackHeader.Length + (PairLength * GetPairCount(lost));
+        if ((length / 4) - 1 > ushort.MaxValue)
+        {
+            throw new ArgumentException("Too many NACK pairs for one packet; split the list.", nameof(lost));
+        }
+
+        return length;
+    }
 
     /// <summary>Writes a NACK for <paramref name="lost"/>.</summary>
     /// <param name="destination">The buffer.</param>

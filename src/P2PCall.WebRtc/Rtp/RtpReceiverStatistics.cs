@@ -121,7 +121,7 @@ internal sealed class RtpReceiverStatistics
             }
             else
             {
-                Count(sequenceNumber, rtpTimestamp, arrivalRtpUnits, inOrder: true);
+                Count(rtpTimestamp, arrivalRtpUnits, inOrder: true);
                 return RtpReceiveOutcome.Accepted;
             }
         }
@@ -137,7 +137,7 @@ internal sealed class RtpReceiverStatistics
                 if (_probation == 0)
                 {
                     InitSequence(sequenceNumber);
-                    Count(sequenceNumber, rtpTimestamp, arrivalRtpUnits, inOrder: true);
+                    Count(rtpTimestamp, arrivalRtpUnits, inOrder: true);
                     return RtpReceiveOutcome.Accepted;
                 }
             }
@@ -159,7 +159,7 @@ internal sealed class RtpReceiverStatistics
             }
 
             _maxSeq = sequenceNumber;
-            Count(sequenceNumber, rtpTimestamp, arrivalRtpUnits, inOrder: delta != 0);
+            Count(rtpTimestamp, arrivalRtpUnits, inOrder: delta != 0);
             return RtpReceiveOutcome.Accepted;
         }
 
@@ -174,12 +174,12 @@ internal sealed class RtpReceiverStatistics
 
             InitSequence(sequenceNumber);
             _haveTransit = false;
-            Count(sequenceNumber, rtpTimestamp, arrivalRtpUnits, inOrder: true);
+            Count(rtpTimestamp, arrivalRtpUnits, inOrder: true);
             return RtpReceiveOutcome.Restarted;
         }
 
         // RFC 3550 A.1: duplicate or reordered packet; counted, jitter left alone.
-        Count(sequenceNumber, rtpTimestamp, arrivalRtpUnits, inOrder: false);
+        Count(rtpTimestamp, arrivalRtpUnits, inOrder: false);
         return RtpReceiveOutcome.Accepted;
     }
 
@@ -235,9 +235,8 @@ internal sealed class RtpReceiverStatistics
         _expectedPrior = 0;
     }
 
-    private void Count(ushort sequenceNumber, uint rtpTimestamp, uint arrival, bool inOrder)
+    private void Count(uint rtpTimestamp, uint arrival, bool inOrder)
     {
-        _ = sequenceNumber;
         _received++;
         _receivedSinceReport = true;
         if (!inOrder)

@@ -268,3 +268,20 @@ internal static class RtcpFuzzProbe
         return ok;
     }
 }
+
+public class RtcpDemultiplexerTests
+{
+    [Theory]
+    [InlineData("81C8", true)] // SR
+    [InlineData("81CD", true)] // RTPFB
+    [InlineData("80DF", true)] // 223, top of the range
+    [InlineData("80E0", false)] // 224: RTP PT 96 with marker
+    [InlineData("806F", false)] // RTP PT 111
+    [InlineData("80EF", false)] // RTP PT 111 with marker
+    [InlineData("80BF", false)] // 191
+    [InlineData("80", false)]
+    public void Tells_rtcp_from_rtp_by_the_second_byte(string hex, bool expected)
+    {
+        Assert.Equal(expected, RtcpDemultiplexer.IsRtcp(Convert.FromHexString(hex)));
+    }
+}
