@@ -148,4 +148,70 @@ public class RtpPacketWriterTests
         Assert.False(RtpHeaderExtensions.TryReadMid([0xFF, 0xFE], out _));
         Assert.False(RtpHeaderExtensions.TryReadMid([], out _));
     }
+
+    [Fact]
+    public void Random_packets_round_trip_through_writer_and_reader()
+    {
+        var random = new Random(8285);
+        byte[] buffer = new byte[2048];
+        for (int round = 0; round < 500; round++)
+        {
+            uint[] csrcs = Enumerable.Range(0, random.Next(16)).Select(_ => (uint)random.NextInt64(uint.MaxValue + 1L)).ToArray();
+            bool twoByte = random.Next(2) == 0;
+            var ids = new HashSet<int>();
+            var extensions = new List<RtpHeaderExtension>();
+            int extensionCount = random.Next(6);
+            while (extensions.Count < extensionCount)
+            {
+                int id = twoByte ? random.Next(1, 256) : random.Next(1, 15);
+                if (ids.Add(id))
+                {
+                    byte[] data = new byte[twoByte ? random.Next(0, 40) : random.Next(1, 17)];
+                    random.NextBytes(data);
+                    extensions.Add(new RtpHeaderExtension(id, data));
+                }
+            }
+
+            byte[] payload = new byte[random.Next(300)];
+            random.NextBytes(payload);
+            var writer = new RtpPacketWriter
+            {
+                Marker = random.Next(2) == 0,
+                PayloadType = (byte)random.Next(128),
+                SequenceNumber = (ushort)random.Next(65536),
+                Timestamp = (uint)random.NextInt64(uint.MaxValue + 1L),
+                Ssrc = (uint)random.NextInt64(uint.MaxValue + 1L),
+                Csrcs = csrcs,
+                Extensions = [.. extensions],
+                Payload = payload,
+                PaddingLength = random.Next(2) == 0 ? 0 : random.Next(1, 256),
+            };
+
+            Assert.True(writer.TryWrite(buffer, out int written));
+            Assert.Equal(writer.GetSerializedLength(), written);
+            Assert.True(RtpPacket.TryParse(buffer.AsSpan(0, written), out RtpPacket packet, out RtpParseError error), error.ToString());
+            Assert.Equal(writer.Marker, packet.Marker);
+            Assert.Equal(writer.PayloadType, packet.PayloadType);
+            Assert.Equal(writer.SequenceNumber, packet.SequenceNumber);
+            Assert.Equal(writer.Timestamp, packet.Timestamp);
+            Assert.Equal(writer.Ssrc, packet.Ssrc);
+            Assert.Equal(csrcs.Length, packet.CsrcCount);
+            for (int i = 0; i < csrcs.Length; i++)
+            {
+                Assert.Equal(csrcs[i], packet.GetCsrc(i));
+            }
+
+            var read = new List<(int Id, byte[] Data)>();
+            RtpHeaderExtensionEnumerator e = packet.GetExtensions();
+            while (e.MoveNext())
+            {
+                read.Add((e.Current.Id, e.Current.Data.ToArray()));
+            }
+
+            Assert.False(e.IsMalformed);
+            Assert.Equal(extensions.Select(x => (x.Id, x.Data.ToArray())), read);
+            Assert.Equal(payload, packet.Payload.ToArray());
+            Assert.Equal(writer.PaddingLength, packet.PaddingLength);
+        }
+    }
 }
