@@ -92,6 +92,18 @@ internal sealed class RtpReceiverStatistics
     /// <summary>Whether packets arrived since the last <see cref="CreateReport"/> (RFC 3550 §6.4: report only on sources heard from).</summary>
     public bool HasReceivedSinceLastReport => _receivedSinceReport;
 
+    /// <summary>Records a parsed packet, taking the arrival time from the <see cref="TimeProvider"/>.</summary>
+    /// <param name="packet">The packet (only its sequence number and timestamp are read).</param>
+    /// <returns>How the packet was counted.</returns>
+    public RtpReceiveOutcome OnPacketReceived(RtpPacket packet) => OnPacketReceived(packet.SequenceNumber, packet.Timestamp);
+
+    /// <summary>Records a parsed packet with an arrival time the caller measured in RTP clock units.</summary>
+    /// <param name="packet">The packet (only its sequence number and timestamp are read).</param>
+    /// <param name="arrivalRtpUnits">The arrival time in units of the stream's clock.</param>
+    /// <returns>How the packet was counted.</returns>
+    public RtpReceiveOutcome OnPacketReceived(RtpPacket packet, uint arrivalRtpUnits) =>
+        OnPacketReceived(packet.SequenceNumber, packet.Timestamp, arrivalRtpUnits);
+
     /// <summary>Records a packet, taking the arrival time from the <see cref="TimeProvider"/>.</summary>
     /// <param name="sequenceNumber">The packet's sequence number.</param>
     /// <param name="rtpTimestamp">The packet's RTP timestamp.</param>

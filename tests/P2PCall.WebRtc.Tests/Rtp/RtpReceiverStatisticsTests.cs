@@ -234,3 +234,30 @@ public class RtpReceiverStatisticsTests
         Assert.Equal(0x7FFFFF, stats.CreateReport().CumulativeLost);
     }
 }
+
+public class RtpReceiverStatisticsPacketTests
+{
+    [Fact]
+    public void Parsed_packets_feed_the_statistics_directly()
+    {
+        var stats = new RtpReceiverStatistics(3, 90000, new FakeTimeProvider(), minSequential: 0);
+        byte[] buffer = new byte[64];
+        for (int i = 0; i < 10; i++)
+        {
+            if (i == 4)
+            {
+                continue;
+            }
+
+            var writer = new RtpPacketWriter { PayloadType = 96, SequenceNumber = (ushort)(65530 + i), Timestamp = (uint)(i * 3000), Ssrc = 3, Payload = [1] };
+            Assert.True(writer.TryWrite(buffer, out int written));
+            Assert.True(RtpPacket.TryParse(buffer.AsSpan(0, written), out RtpPacket packet, out _));
+            Assert.Equal(RtpReceiveOutcome.Accepted, stats.OnPacketReceived(packet, (uint)(i * 3000)));
+        }
+
+        RtpReceptionReport report = stats.CreateReport();
+        Assert.Equal(1, report.CumulativeLost);
+        Assert.Equal((1u << 16) | 3u, report.ExtendedHighestSequenceNumber);
+        Assert.Equal(0u, report.Jitter);
+    }
+}
