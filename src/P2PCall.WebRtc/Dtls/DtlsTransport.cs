@@ -145,13 +145,22 @@ internal sealed class DtlsTransport : IAsyncDisposable
             }
 
             _state = RTCDtlsTransportState.Connecting;
+        }
+
+        // Raised before the thread exists, so "connecting" always precedes "connected".
+        StateChanged?.Invoke(this, RTCDtlsTransportState.Connecting);
+        lock (_gate)
+        {
+            if (_closeRequested)
+            {
+                return; // a handler disposed us
+            }
+
             _handshakeTimer = _timeProvider.CreateTimer(
                 static s => ((DtlsTransport)s!).OnHandshakeTimeout(), this, _peer.Options.HandshakeTimeout, System.Threading.Timeout.InfiniteTimeSpan);
             // BouncyCastle's API blocks: give it its own thread instead of holding a pool thread for the whole association.
             _worker = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
-
-        StateChanged?.Invoke(this, RTCDtlsTransportState.Connecting);
     }
 
     /// <summary>Completes when connected; throws the <see cref="DtlsException"/> when the transport failed.</summary>
@@ -232,7 +241,7 @@ internal sealed class DtlsTransport : IAsyncDisposable
             dtls = _dtls;
         }
 
-        _handshakeTimer?.Dispose();
+        DisposeTimer();
         if (dtls is not null)
         {
             try
@@ -252,9 +261,26 @@ internal sealed class DtlsTransport : IAsyncDisposable
         _handshakeDone.TrySetResult(false);
     }
 
+    private void DisposeTimer()
+    {
+        ITimer? timer;
+        lock (_gate)
+        {
+            timer = _handshakeTimer;
+            _handshakeTimer = null;
+        }
+
+        timer?.Dispose();
+    }
+
     private async Task WaitForWorkerAsync()
     {
-        Task? worker = _worker;
+        Task? worker;
+        lock (_gate)
+        {
+            worker = _worker;
+        }
+
         // A handler on the DTLS thread may dispose us: the thread ends right after the handler returns.
         if (worker is not null && Environment.CurrentManagedThreadId != Volatile.Read(ref _workerThreadId))
         {
@@ -307,7 +333,7 @@ internal sealed class DtlsTransport : IAsyncDisposable
             }
         }
 
-        _handshakeTimer?.Dispose();
+        DisposeTimer();
         if (stop)
         {
             CloseQuietly(dtls);
@@ -364,6 +390,7 @@ internal sealed class DtlsTransport : IAsyncDisposable
     /// <summary>Ends the thread's work: closed when we or the peer closed cleanly, failed otherwise.</summary>
     private void Finish(Exception? exception, bool handshake)
     {
+        DisposeTimer();
         bool closeRequested;
         bool timedOut;
         lock (_gate)
