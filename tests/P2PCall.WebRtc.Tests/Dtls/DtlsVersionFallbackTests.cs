@@ -9,8 +9,12 @@ namespace P2PCall.WebRtc.Tests.Dtls;
 /// </summary>
 public class DtlsVersionFallbackTests
 {
-    [Fact]
-    public async Task Server_answers_a_client_hello_offering_dtls13_and_12_with_a_dtls12_server_hello()
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(null, true)]
+    [InlineData(1187, true)] // Chromium-like: ~1200 + ~263 bytes on the wire
+    [InlineData(40, false)]
+    public async Task Server_answers_a_client_hello_offering_dtls13_and_12_with_a_dtls12_server_hello(int? fragmentAt, bool postQuantumKeyShare)
     {
         var sent = new List<byte[]>();
         var flightDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +35,13 @@ public class DtlsVersionFallbackTests
             });
         server.Start();
 
-        server.OnDatagram(DtlsWire.ClientHelloOffering13And12());
+        List<byte[]> hello = DtlsWire.ClientHelloOffering13And12(fragmentAt, postQuantumKeyShare);
+        Assert.Equal(fragmentAt is null ? 1 : 2, hello.Count);
+        foreach (byte[] datagram in hello)
+        {
+            server.OnDatagram(datagram);
+        }
+
         await flightDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         List<DtlsWire.Handshake> flight;
