@@ -86,6 +86,27 @@ public class DtlsHandshakeTests
     }
 
     [Fact]
+    internal async Task Server_hello_selects_ecdhe_ecdsa_aes128_gcm_with_extended_master_secret()
+    {
+        await using var pair = new InMemoryDtlsPair(DtlsRole.Client);
+
+        await pair.ConnectAsync();
+
+        DtlsWire.Handshake hello = DtlsWire.Handshakes(pair.SentBy(PairSide.B)).First(h => h.Type == 2);
+        Assert.Equal([0xFE, 0xFD], hello.Body[..2]);
+        int at = 35 + hello.Body[34];
+        Assert.Equal([0xC0, 0x2B], hello.Body[at..(at + 2)]); // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+        var extensionTypes = new List<int>();
+        for (int e = at + 5; e + 4 <= hello.Body.Length; e += 4 + ((hello.Body[e + 2] << 8) | hello.Body[e + 3]))
+        {
+            extensionTypes.Add((hello.Body[e] << 8) | hello.Body[e + 1]);
+        }
+
+        Assert.Contains(0x0017, extensionTypes); // extended_master_secret (RFC 7627)
+        Assert.Contains(0x000E, extensionTypes); // use_srtp (RFC 5764)
+    }
+
+    [Fact]
     internal async Task Each_side_reports_the_verified_fingerprint_of_the_other()
     {
         await using var pair = new InMemoryDtlsPair();

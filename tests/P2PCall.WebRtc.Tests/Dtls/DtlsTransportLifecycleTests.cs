@@ -77,6 +77,9 @@ public class DtlsTransportLifecycleTests
         await pair.A.CloseAsync();
 
         Assert.Equal(RTCDtlsTransportState.Closed, await peerClosed.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        byte[] last = pair.SentBy(PairSide.A)[^1];
+        Assert.Equal(21, last[0]); // an alert record (encrypted close_notify, RFC 5246 §7.2.1)
+        Assert.Equal(1, last[4]); // in the application epoch
         await pair.B.WorkerTask.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Null(pair.B.Error);
         Assert.Equal(RTCDtlsTransportState.Closed, pair.A.State);
