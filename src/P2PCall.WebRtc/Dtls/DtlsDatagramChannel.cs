@@ -3,7 +3,10 @@ using Org.BouncyCastle.Tls;
 
 namespace P2PCall.WebRtc.Dtls;
 
-/// <summary>Sends one datagram to the peer (over the ICE-selected pair). Must not block; loss is allowed.</summary>
+/// <summary>
+/// Sends one datagram to the peer (over the ICE-selected pair). Must not block; loss is allowed. Called from the
+/// DTLS thread and from <see cref="DtlsTransport.Send"/>'s caller, possibly at the same time: be thread-safe.
+/// </summary>
 /// <param name="datagram">The datagram; valid only during the call.</param>
 internal delegate void DtlsSendHandler(ReadOnlySpan<byte> datagram);
 

@@ -415,7 +415,7 @@ internal sealed class DtlsTransport : IAsyncDisposable
         }
         else if (exception is not null)
         {
-            error = Classify(exception, handshake);
+            error = DtlsErrors.Classify(exception, handshake);
         }
 
         _channel.Close();
@@ -432,34 +432,6 @@ internal sealed class DtlsTransport : IAsyncDisposable
     }
 
     private bool IsCleanClose() => _peer.LastAlertReceived == AlertDescription.close_notify;
-
-    private static DtlsException Classify(Exception exception, bool handshake)
-    {
-        switch (exception)
-        {
-            case TlsFatalAlertReceived received:
-                // The peer refused our certificate: bad_certificate(42) from BouncyCastle-like stacks,
-                // certificate_unknown(46) from Chromium (measured).
-                if (handshake && received.AlertDescription is AlertDescription.bad_certificate or AlertDescription.certificate_unknown)
-                {
-                    return new DtlsFingerprintMismatchException(
-                        $"The peer refused our certificate ({AlertDescription.GetText(received.AlertDescription)}).",
-                        received.AlertDescription, detectedByPeer: true, exception);
-                }
-
-                return new DtlsException(
-                    $"The peer sent the fatal alert {AlertDescription.GetText(received.AlertDescription)}.",
-                    received.AlertDescription, alertReceived: true, exception);
-            case TlsFatalAlert raised:
-                return new DtlsException(
-                    $"DTLS failed with the fatal alert {AlertDescription.GetText(raised.AlertDescription)}.",
-                    raised.AlertDescription, alertReceived: false, exception);
-            case TlsTimeoutException:
-                return new DtlsHandshakeTimeoutException("The DTLS handshake timed out.", exception);
-            default:
-                return new DtlsException("DTLS failed: " + exception.Message, exception);
-        }
-    }
 
     private void SetState(RTCDtlsTransportState state)
     {
