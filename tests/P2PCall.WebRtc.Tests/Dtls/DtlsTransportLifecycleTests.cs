@@ -200,3 +200,16 @@ public class DtlsTransportLifecycleTests
             DtlsRole.Client, InMemoryDtlsPair.CertificateA, [], _ => { }));
     }
 }
+
+public class DtlsWarmUpTests
+{
+    [Fact]
+    public async Task Warm_up_completes_a_full_handshake_and_data_exchange()
+    {
+        Task warmUp = DtlsWarmUp.RunAsync();
+
+        await warmUp.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(warmUp.IsCompletedSuccessfully);
+    }
+}
