@@ -64,8 +64,8 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
 
         // RFC 5764 §4.1.1: the server returns exactly one profile, one we offered, and no MKI we did not send.
         if (srtp.ProtectionProfiles.Length != 1
-            || !_peer.Options.SrtpProfiles.Contains((ushort)srtp.ProtectionProfiles[0])
             || srtp.ProtectionProfiles[0] is < 0 or > ushort.MaxValue
+            || !_peer.Options.SrtpProfiles.Contains((ushort)srtp.ProtectionProfiles[0])
             || srtp.Mki.Length != 0)
         {
             throw new TlsFatalAlert(AlertDescription.illegal_parameter, "use_srtp answer is not one of our offers");
