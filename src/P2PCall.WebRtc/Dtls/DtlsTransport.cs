@@ -1,0 +1,463 @@
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using BcDtlsTransport = Org.BouncyCastle.Tls.DtlsTransport;
+
+namespace P2PCall.WebRtc.Dtls;
+
+/// <summary>Receives one decrypted application-data record (SCTP sits here, RFC 8261); valid only during the call.</summary>
+/// <param name="data">The plaintext.</param>
+internal delegate void DtlsApplicationDataHandler(ReadOnlySpan<byte> data);
+
+/// <summary>
+/// One DTLS 1.2 association over the ICE-selected path (RFC 6347, RFC 5764 DTLS-SRTP, RFC 8842 setup and
+/// fingerprint, RFC 8261 for data channels). BouncyCastle's blocking handshake and receive loop run on one
+/// dedicated thread; datagrams come in through <see cref="OnDatagram"/> and leave through a send delegate.
+/// </summary>
+/// <remarks>
+/// Events are raised on the DTLS thread (state changes on failure or connect, application data), on the
+/// handshake-timeout timer's thread, or on the thread that disposes; never under a lock. A handler may
+/// dispose the transport. BouncyCastle times retransmissions on its own wall clock; the handshake timeout
+/// uses the injected <see cref="TimeProvider"/>.
+/// </remarks>
+internal sealed class DtlsTransport : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly DtlsPeerContext _peer;
+    private readonly DtlsDatagramChannel _channel;
+    private readonly TimeProvider _timeProvider;
+    private readonly TaskCompletionSource<bool> _handshakeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RTCDtlsTransportState _state;
+    private BcDtlsTransport? _dtls;
+    private ITimer? _handshakeTimer;
+    private Task? _worker;
+    private int _workerThreadId;
+    private bool _timedOut;
+    private bool _closeRequested;
+    private int _disposed;
+
+    /// <summary>Creates a transport; call <see cref="Start"/> to begin the handshake.</summary>
+    /// <param name="role">Client (<c>a=setup:active</c>) or server (<c>a=setup:passive</c>).</param>
+    /// <param name="certificate">Our certificate, whose fingerprint is in our SDP.</param>
+    /// <param name="remoteFingerprints">The <c>a=fingerprint</c> values of the remote SDP.</param>
+    /// <param name="send">Sends one datagram over the selected pair; must not block.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="timeProvider">The clock for the handshake timeout; system clock when null.</param>
+    public DtlsTransport(
+        DtlsRole role,
+        RTCCertificate certificate,
+        IReadOnlyList<RTCDtlsFingerprint> remoteFingerprints,
+        DtlsSendHandler send,
+        DtlsTransportOptions? options = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(remoteFingerprints);
+        ArgumentNullException.ThrowIfNull(send);
+        options ??= new DtlsTransportOptions();
+        options.Validate();
+        if (remoteFingerprints.Count == 0)
+        {
+            throw new ArgumentException("At least one remote fingerprint is required (RFC 8842 §5).", nameof(remoteFingerprints));
+        }
+
+        _peer = new DtlsPeerContext(role, certificate, [.. remoteFingerprints], options);
+        _channel = new DtlsDatagramChannel(send, options.MaxDatagramSize, options.MaxReceiveDatagramSize, options.ReceiveQueueCapacity);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Raised after every state change, with the new state.</summary>
+    public event EventHandler<RTCDtlsTransportState>? StateChanged;
+
+    /// <summary>Raised on the DTLS thread for each application-data record received after the handshake.</summary>
+    public event DtlsApplicationDataHandler? ApplicationDataReceived;
+
+    /// <summary>Our role.</summary>
+    public DtlsRole Role => _peer.Role;
+
+    /// <summary>The current state.</summary>
+    public RTCDtlsTransportState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Why the transport failed; null unless <see cref="State"/> is <see cref="RTCDtlsTransportState.Failed"/>.</summary>
+    public DtlsException? Error { get; private set; }
+
+    /// <summary>The SRTP keys, once connected with a negotiated use_srtp profile; otherwise null.</summary>
+    public DtlsSrtpKeyingMaterial? SrtpKeyingMaterial => IsConnectedOrLater ? _peer.SrtpKeyingMaterial : null;
+
+    /// <summary>The negotiated SRTP protection profile id, or 0 when none (or not yet connected).</summary>
+    public ushort SrtpProfile => SrtpKeyingMaterial?.Profile ?? 0;
+
+    /// <summary>The peer's verified certificate (DER), once connected.</summary>
+    public ReadOnlyMemory<byte> RemoteCertificate => IsConnectedOrLater ? _peer.PeerCertificate : null;
+
+    /// <summary>The SHA-256 fingerprint of the peer's verified certificate, once connected.</summary>
+    public RTCDtlsFingerprint? RemoteFingerprint => IsConnectedOrLater && _peer.PeerCertificate is { } der
+        ? RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.Sha256, der)
+        : null;
+
+    /// <summary>The largest application-data message <see cref="Send"/> accepts (0 before connecting).</summary>
+    public int MaxApplicationDataSize
+    {
+        get
+        {
+            BcDtlsTransport? dtls;
+            lock (_gate)
+            {
+                dtls = _dtls;
+            }
+
+            return dtls?.GetSendLimit() ?? 0;
+        }
+    }
+
+    /// <summary>The DTLS thread's task; complete once the transport has stopped (tests check nothing is left running).</summary>
+    internal Task WorkerTask => _worker ?? Task.CompletedTask;
+
+    /// <summary>Datagrams dropped at the receive queue (full or oversize).</summary>
+    internal long DroppedDatagrams => _channel.DroppedCount;
+
+    private bool IsConnectedOrLater => _peer.HandshakeComplete && Error is null;
+
+    /// <summary>RFC 7983 §7: a datagram whose first byte is 20..63 is DTLS.</summary>
+    /// <param name="datagram">A received datagram.</param>
+    /// <returns>Whether to hand it to <see cref="OnDatagram"/>.</returns>
+    public static bool IsDtlsPacket(ReadOnlySpan<byte> datagram) => !datagram.IsEmpty && datagram[0] is >= 20 and <= 63;
+
+    /// <summary>Starts the handshake on a dedicated thread and the handshake-timeout timer.</summary>
+    /// <exception cref="InvalidStateException">Already started or closed.</exception>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        lock (_gate)
+        {
+            if (_state != RTCDtlsTransportState.New)
+            {
+                throw new InvalidStateException("The DTLS transport was already started.");
+            }
+
+            _state = RTCDtlsTransportState.Connecting;
+        }
+
+        // Raised before the thread exists, so "connecting" always precedes "connected".
+        StateChanged?.Invoke(this, RTCDtlsTransportState.Connecting);
+        lock (_gate)
+        {
+            if (_closeRequested)
+            {
+                return; // a handler disposed us
+            }
+
+            _handshakeTimer = _timeProvider.CreateTimer(
+                static s => ((DtlsTransport)s!).OnHandshakeTimeout(), this, _peer.Options.HandshakeTimeout, System.Threading.Timeout.InfiniteTimeSpan);
+            // BouncyCastle's API blocks: give it its own thread instead of holding a pool thread for the whole association.
+            _worker = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Completes when connected; throws the <see cref="DtlsException"/> when the transport failed.</summary>
+    /// <param name="cancellationToken">Stops waiting (the handshake goes on).</param>
+    /// <returns>A task that completes on connect.</returns>
+    public async Task WaitConnectedAsync(CancellationToken cancellationToken = default)
+    {
+        bool connected = await _handshakeDone.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!connected)
+        {
+            throw Error ?? (Exception)new InvalidStateException("The DTLS transport was closed before it connected.");
+        }
+    }
+
+    /// <summary>
+    /// Feeds a datagram from the layer below (the caller checked <see cref="IsDtlsPacket"/> and that it came
+    /// from the selected remote address). Never blocks and never throws; excess datagrams are dropped.
+    /// Datagrams that arrive before <see cref="Start"/> are kept, so a ClientHello that beats our own
+    /// ICE state is not lost.
+    /// </summary>
+    /// <param name="datagram">The datagram; copied.</param>
+    public void OnDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))
+        {
+            _channel.Enqueue(datagram);
+        }
+    }
+
+    /// <summary>Sends one application-data record (RFC 8261: one SCTP packet per record).</summary>
+    /// <param name="data">At most <see cref="MaxApplicationDataSize"/> bytes.</param>
+    /// <exception cref="InvalidStateException">Not connected.</exception>
+    public void Send(ReadOnlySpan<byte> data)
+    {
+        BcDtlsTransport? dtls;
+        lock (_gate)
+        {
+            dtls = _state == RTCDtlsTransportState.Connected ? _dtls : null;
+        }
+
+        if (dtls is null)
+        {
+            throw new InvalidStateException("The DTLS transport is not connected.");
+        }
+
+        if (data.Length > dtls.GetSendLimit())
+        {
+            throw new ArgumentException($"Application data of {data.Length} bytes exceeds the record limit of {dtls.GetSendLimit()}.", nameof(data));
+        }
+
+        try
+        {
+            dtls.Send(data);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidStateException("The DTLS transport closed while sending.", e);
+        }
+    }
+
+    /// <summary>Sends close_notify when connected (RFC 5246 §7.2.1), stops the DTLS thread and releases everything.</summary>
+    /// <returns>A task that completes when the DTLS thread has ended.</returns>
+    public ValueTask CloseAsync() => DisposeAsync();
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            await WaitForWorkerAsync().ConfigureAwait(false);
+            return;
+        }
+
+        BcDtlsTransport? dtls;
+        lock (_gate)
+        {
+            _closeRequested = true;
+            dtls = _dtls;
+        }
+
+        DisposeTimer();
+        if (dtls is not null)
+        {
+            try
+            {
+                dtls.Close(); // sends close_notify, then closes the channel, which wakes the DTLS thread
+            }
+#pragma warning disable CA1031 // closing is best effort
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+
+        _channel.Close();
+        await WaitForWorkerAsync().ConfigureAwait(false);
+        SetState(RTCDtlsTransportState.Closed);
+        _handshakeDone.TrySetResult(false);
+    }
+
+    private void DisposeTimer()
+    {
+        ITimer? timer;
+        lock (_gate)
+        {
+            timer = _handshakeTimer;
+            _handshakeTimer = null;
+        }
+
+        timer?.Dispose();
+    }
+
+    private async Task WaitForWorkerAsync()
+    {
+        Task? worker;
+        lock (_gate)
+        {
+            worker = _worker;
+        }
+
+        // A handler on the DTLS thread may dispose us: the thread ends right after the handler returns.
+        if (worker is not null && Environment.CurrentManagedThreadId != Volatile.Read(ref _workerThreadId))
+        {
+            await worker.ConfigureAwait(false);
+        }
+    }
+
+    private void OnHandshakeTimeout()
+    {
+        lock (_gate)
+        {
+            if (_dtls is not null || _closeRequested || _state != RTCDtlsTransportState.Connecting)
+            {
+                return;
+            }
+
+            _timedOut = true;
+        }
+
+        _channel.Close(); // wakes the DTLS thread, which reports the timeout
+    }
+
+    private void Run()
+    {
+        Volatile.Write(ref _workerThreadId, Environment.CurrentManagedThreadId);
+        var crypto = new BcTlsCrypto(new SecureRandom());
+        BcDtlsTransport dtls;
+        try
+        {
+            dtls = _peer.Role == DtlsRole.Client
+                ? new DtlsClientProtocol().Connect(new DtlsSrtpClient(crypto, _peer), _channel)
+                : new DtlsServerProtocol().Accept(new DtlsSrtpServer(crypto, _peer), _channel);
+        }
+#pragma warning disable CA1031 // every failure becomes the transport's typed error; nothing escapes the thread
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Finish(e, handshake: true);
+            return;
+        }
+
+        bool stop;
+        lock (_gate)
+        {
+            _dtls = dtls;
+            stop = _closeRequested || _timedOut;
+            if (!stop)
+            {
+                _state = RTCDtlsTransportState.Connected;
+            }
+        }
+
+        DisposeTimer();
+        if (stop)
+        {
+            CloseQuietly(dtls);
+            Finish(null, handshake: true);
+            return;
+        }
+
+        _handshakeDone.TrySetResult(true);
+        StateChanged?.Invoke(this, RTCDtlsTransportState.Connected);
+        ReceiveLoop(dtls);
+    }
+
+    private void ReceiveLoop(BcDtlsTransport dtls)
+    {
+        byte[] buffer = new byte[dtls.GetReceiveLimit()];
+        while (true)
+        {
+            int received;
+            try
+            {
+                received = dtls.Receive(buffer, 0, buffer.Length, 0); // 0: wait until data or close
+            }
+#pragma warning disable CA1031 // sorted into closed / failed below
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Finish(e, handshake: false);
+                return;
+            }
+
+            if (received <= 0)
+            {
+                if (_channel.IsClosed)
+                {
+                    Finish(null, handshake: false);
+                    return;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                ApplicationDataReceived?.Invoke(buffer.AsSpan(0, received));
+            }
+#pragma warning disable CA1031 // a faulty consumer must not take the transport down
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    /// <summary>Ends the thread's work: closed when we or the peer closed cleanly, failed otherwise.</summary>
+    private void Finish(Exception? exception, bool handshake)
+    {
+        DisposeTimer();
+        bool closeRequested;
+        bool timedOut;
+        lock (_gate)
+        {
+            closeRequested = _closeRequested;
+            timedOut = _timedOut;
+        }
+
+        DtlsException? error = null;
+        if (_peer.FingerprintFailure is not null)
+        {
+            error = _peer.FingerprintFailure;
+        }
+        else if (timedOut)
+        {
+            error = new DtlsHandshakeTimeoutException(
+                $"The DTLS handshake did not complete within {_peer.Options.HandshakeTimeout.TotalSeconds:0.###} s.");
+        }
+        else if (closeRequested || (exception is not null && IsCleanClose()))
+        {
+            error = null;
+        }
+        else if (exception is not null)
+        {
+            error = DtlsErrors.Classify(exception, handshake);
+        }
+
+        _channel.Close();
+        if (error is null)
+        {
+            SetState(RTCDtlsTransportState.Closed);
+            _handshakeDone.TrySetResult(false);
+            return;
+        }
+
+        Error = error;
+        SetState(RTCDtlsTransportState.Failed);
+        _handshakeDone.TrySetResult(false);
+    }
+
+    private bool IsCleanClose() => _peer.LastAlertReceived == AlertDescription.close_notify;
+
+    private void SetState(RTCDtlsTransportState state)
+    {
+        lock (_gate)
+        {
+            if (_state == state || _state is RTCDtlsTransportState.Closed or RTCDtlsTransportState.Failed)
+            {
+                return;
+            }
+
+            _state = state;
+        }
+
+        StateChanged?.Invoke(this, state);
+    }
+
+    private static void CloseQuietly(BcDtlsTransport dtls)
+    {
+        try
+        {
+            dtls.Close();
+        }
+#pragma warning disable CA1031 // closing is best effort
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}
