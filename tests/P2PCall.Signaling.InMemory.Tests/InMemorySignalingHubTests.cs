@@ -33,6 +33,14 @@ public class InMemorySignalingHubTests
             return Items;
         }
 
+        public async Task WaitUntilAsync(Func<IReadOnlyList<object>, bool> done)
+        {
+            while (!done(Items))
+            {
+                Assert.True(await _arrived.WaitAsync(Deadline), "the expected items did not arrive");
+            }
+        }
+
         private void Add(object item)
         {
             _items.Enqueue(item);
@@ -193,9 +201,43 @@ public class InMemorySignalingHubTests
     }
 
     [Fact]
+    public async Task Faults_are_repeatable_when_both_users_send_at_once()
+    {
+        async Task<(string A, string B)> RunAsync()
+        {
+            var faults = new InMemorySignalingFaults { Seed = 11, DropProbability = 0.3, DuplicateProbability = 0.3, Events = ["reject"] };
+            var hub = new InMemorySignalingHub(faults);
+            var (a, b, inboxA, inboxB) = await ConnectAsync(hub);
+            async Task SendAllAsync(InMemorySignalingChannel from, string to)
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    await from.SendAsync(new RejectMessage(to, from.LocalUserId, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                }
+
+                await from.SendAsync(new HangupMessage(to, from.LocalUserId)); // unfaulted, in order: the end marker
+            }
+
+            // The two senders run on their own threads, interleaving differently on every run.
+            await Task.WhenAll(Task.Run(() => SendAllAsync(a, "B")), Task.Run(() => SendAllAsync(b, "A")));
+            await inboxA.WaitUntilAsync(items => items.OfType<HangupMessage>().Any());
+            await inboxB.WaitUntilAsync(items => items.OfType<HangupMessage>().Any());
+            static string Trace(Inbox inbox) => string.Join(",", inbox.Items.OfType<RejectMessage>().Select(m => m.Reason));
+            return (Trace(inboxA), Trace(inboxB));
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(string.Join(",", Enumerable.Range(0, 100)), first.B); // faults did happen
+    }
+
+    [Fact]
     public async Task Reorder_fault_delivers_a_held_message_after_the_next_one()
     {
-        var hub = new InMemorySignalingHub(new InMemorySignalingFaults { Seed = 3, ReorderProbability = 1.0 });
+        // A fake clock, so the held message cannot be flushed by its hold timer on a slow machine.
+        var hub = new InMemorySignalingHub(new InMemorySignalingFaults { Seed = 3, ReorderProbability = 1.0 }, new FakeTimeProvider());
         var (a, _, _, inboxB) = await ConnectAsync(hub);
 
         await a.SendAsync(new RejectMessage("B", "A", "1"));
