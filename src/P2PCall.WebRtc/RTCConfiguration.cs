@@ -1,3 +1,5 @@
+using P2PCall.WebRtc.Dtls;
+
 namespace P2PCall.WebRtc;
 
 /// <summary>A STUN or TURN server the ICE agent may use (W3C RTCIceServer).</summary>
@@ -31,6 +33,9 @@ public sealed class RTCConfiguration
 {
     /// <summary>STUN and TURN servers.</summary>
     public IList<RTCIceServer> IceServers { get; init; } = new List<RTCIceServer>();
+
+    /// <summary>The certificates to authenticate DTLS with; one is generated when empty (W3C RTCConfiguration.certificates).</summary>
+    public IList<RTCCertificate> Certificates { get; init; } = new List<RTCCertificate>();
 
     /// <summary>The bundle policy; P2PCall always bundles on one transport.</summary>
     public RTCBundlePolicy BundlePolicy { get; init; } = RTCBundlePolicy.MaxBundle;

@@ -112,8 +112,8 @@ public class SrtpRolloverTests
             {
                 byte[] packet = wire[seq];
                 Assert.Equal(SrtpStatus.Ok, receiver.UnprotectRtp(packet, out int n));
-                Assert.Equal(RtpLength(Rtp(Ssrc, seq)), n);
-                Assert.Equal(Rtp(Ssrc, seq).AsSpan(0, n).ToArray(), packet[..n]);
+                Assert.Equal(RtpLength(SrtpTestData.Rtp(Ssrc, seq)), n);
+                Assert.Equal(SrtpTestData.Rtp(Ssrc, seq).AsSpan(0, n).ToArray(), packet[..n]);
             }
 
             Assert.True(receiver.TryGetReceiveRolloverCounter(Ssrc, out uint roc));

@@ -1,0 +1,144 @@
+using P2PCall.WebRtc.Jsep;
+using P2PCall.WebRtc.Rtp;
+
+namespace P2PCall.WebRtc;
+
+/// <summary>Tracks: senders, remote tracks, and routing received RTP to them (RFC 8843 §9.2 demultiplexing).</summary>
+public sealed partial class RTCPeerConnection
+{
+    private readonly List<RTCRtpSender> _senders = [];
+    private readonly Dictionary<JsepTransceiver, RemoteMediaStreamTrack> _remoteTracks = [];
+    private long _rtpUnroutable;
+    private long _rtcpReceived;
+
+    /// <summary>The senders, one per added track.</summary>
+    public IReadOnlyList<RTCRtpSender> Senders
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _senders.ToArray();
+            }
+        }
+    }
+
+    /// <summary>RTP packets that authenticated but matched no transceiver (counted, dropped).</summary>
+    public long RtpPacketsUnroutable => Interlocked.Read(ref _rtpUnroutable);
+
+    /// <summary>SRTCP packets received and authenticated.</summary>
+    public long RtcpPacketsReceived => Interlocked.Read(ref _rtcpReceived);
+
+    /// <inheritdoc />
+    public IRtpSender AddTrack(IMediaStreamTrack track, params MediaStream[] streams)
+    {
+        ArgumentNullException.ThrowIfNull(track);
+        ThrowIfClosed();
+        RTCRtpSender sender;
+        lock (_gate)
+        {
+            if (_senders.Any(s => ReferenceEquals(s.Track, track)))
+            {
+                // W3C §5.1 addTrack: InvalidAccessError for a track already added.
+                throw new InvalidOperationException($"Track '{track.Id}' was already added.");
+            }
+
+            var transceiver = _jsep.AddTransceiver(track.Kind, RTCRtpTransceiverDirection.SendRecv, createdByAddTrack: true);
+            transceiver.SendTrackId = track.Id;
+            transceiver.SendStreamIds = streams.Select(s => s.Id).ToList();
+            sender = new RTCRtpSender(this, transceiver, track);
+            _senders.Add(sender);
+        }
+
+        if (_jsep.SignalingState == RTCSignalingState.Stable)
+        {
+            Raise(NegotiationNeeded);
+        }
+
+        return sender;
+    }
+
+    internal bool SendProtected(byte[] buffer, int length) => SendSrtp(buffer, length, rtcp: false);
+
+    private void OnRemoteTrack(JsepTransceiver transceiver)
+    {
+        RemoteMediaStreamTrack track;
+        lock (_gate)
+        {
+            if (!_remoteTracks.TryGetValue(transceiver, out track!))
+            {
+                track = new RemoteMediaStreamTrack(transceiver.RemoteTrackId ?? Guid.NewGuid().ToString(), transceiver.Kind, transceiver.Mid);
+                _remoteTracks[transceiver] = track;
+            }
+        }
+
+        var streams = transceiver.RemoteStreamIds.Select(id => new MediaStream(id, [track])).ToList();
+        Raise(Track, new RTCTrackEventArgs(track, streams, transceiver.Mid));
+    }
+
+    private void OnRtp(ReadOnlySpan<byte> packet)
+    {
+        if (!RtpPacket.TryParse(packet, out var rtp, out _))
+        {
+            Interlocked.Increment(ref _srtpDropped);
+            return;
+        }
+
+        var track = Route(rtp);
+        if (track is null)
+        {
+            Interlocked.Increment(ref _rtpUnroutable);
+            return;
+        }
+
+        track.Deliver(new RtpPacketInfo(rtp.PayloadType, rtp.SequenceNumber, rtp.Timestamp, rtp.Marker, rtp.Ssrc), rtp.Payload);
+    }
+
+    /// <summary>RFC 8843 §9.2: by MID extension, then by announced SSRC, then by a payload type unique to one m-line.</summary>
+    private RemoteMediaStreamTrack? Route(RtpPacket rtp)
+    {
+        lock (_gate)
+        {
+            foreach (var (transceiver, track) in _remoteTracks)
+            {
+                var mid = transceiver.NegotiatedExtensions.FirstOrDefault(e => e.Uri == JsepCapabilities.MidExtension);
+                if (mid is not null && rtp.TryGetExtension(mid.Id, out var value) && value.SequenceEqual(transceiver.MidBytes))
+                {
+                    return track;
+                }
+            }
+
+            foreach (var (transceiver, track) in _remoteTracks)
+            {
+                if (transceiver.RemoteSsrcs.Contains(rtp.Ssrc))
+                {
+                    return track;
+                }
+            }
+
+            RemoteMediaStreamTrack? byType = null;
+            var payloadType = rtp.PayloadType;
+            foreach (var (transceiver, track) in _remoteTracks)
+            {
+                if (transceiver.NegotiatedCodecs.Any(c => c.PayloadType == payloadType))
+                {
+                    if (byType is not null)
+                    {
+                        return null; // ambiguous
+                    }
+
+                    byType = track;
+                }
+            }
+
+            return byType;
+        }
+    }
+
+    private void OnRtcp(ReadOnlySpan<byte> packet)
+    {
+        // Reports and feedback are consumed by the media layer (issue 6); here they are authenticated and counted.
+        _ = packet;
+        Interlocked.Increment(ref _rtcpReceived);
+    }
+}

@@ -1,0 +1,331 @@
+using System.Buffers;
+using System.Net;
+using P2PCall.WebRtc.Dtls;
+using P2PCall.WebRtc.Ice;
+using IceGathering = P2PCall.WebRtc.Ice.IceGatheringState;
+using IceState = P2PCall.WebRtc.Ice.IceConnectionState;
+using P2PCall.WebRtc.Jsep;
+using P2PCall.WebRtc.Srtp;
+
+namespace P2PCall.WebRtc;
+
+/// <summary>
+/// The BUNDLE transport: ICE underneath, DTLS on the selected pair, SRTP keyed from DTLS, and one socket
+/// carrying STUN, DTLS, SRTP and SRTCP told apart by their first byte (RFC 7983 §7).
+/// </summary>
+public sealed partial class RTCPeerConnection
+{
+    private const int MaxEarlyDtlsDatagrams = 32;
+    private readonly Queue<byte[]> _earlyDtls = new();
+    private RemoteTransportInfo? _remoteTransport;
+    private DtlsTransport? _dtls;
+    private bool _dtlsClient;
+    private bool _dtlsStarted;
+    private RTCDtlsTransportState _dtlsState;
+    private SrtpContext? _srtpSend;
+    private SrtpContext? _srtpReceive;
+    private readonly Lock _sendGate = new();
+    private readonly Lock _receiveGate = new();
+    private long _srtpDropped;
+
+    /// <summary>SRTP/SRTCP packets dropped on receive (authentication failure, replay, malformed).</summary>
+    public long SrtpPacketsDropped => Interlocked.Read(ref _srtpDropped);
+
+    /// <summary>The negotiated SRTP protection profile (RFC 5764 §4.1.2), 0 before DTLS completes.</summary>
+    public ushort SrtpProfile => _dtls?.SrtpProfile ?? 0;
+
+    /// <summary>Creates the DTLS transport once offer/answer has settled the roles (RFC 8842 §5).</summary>
+    private void StartSecureTransport(bool client)
+    {
+        if (_dtls is not null || _remoteTransport is not { } remote)
+        {
+            return;
+        }
+
+        var fingerprints = remote.Fingerprints.Select(f => new RTCDtlsFingerprint(f.HashFunction, f.Value)).ToList();
+        var dtls = new DtlsTransport(client ? DtlsRole.Client : DtlsRole.Server, Certificate, fingerprints, datagram => _ice?.Send(datagram), null, _time);
+        dtls.StateChanged += OnDtlsStateChanged;
+        dtls.ApplicationDataReceived += OnDtlsApplicationData;
+        byte[][] early;
+        lock (_gate)
+        {
+            _dtls = dtls;
+            _dtlsClient = client;
+            early = [.. _earlyDtls];
+            _earlyDtls.Clear();
+        }
+
+        // The server waits for the ClientHello; the client speaks once ICE has a usable pair.
+        if (!client || _ice?.SelectedPair is not null || _ice?.ConnectionState is IceState.Connected or IceState.Completed)
+        {
+            StartDtls();
+        }
+
+        foreach (var datagram in early)
+        {
+            dtls.OnDatagram(datagram);
+        }
+    }
+
+    private void StartDtls()
+    {
+        DtlsTransport? dtls;
+        lock (_gate)
+        {
+            if (_dtlsStarted || _dtls is null || IsClosed)
+            {
+                return;
+            }
+
+            _dtlsStarted = true;
+            dtls = _dtls;
+        }
+
+        dtls.Start();
+    }
+
+    private void OnIceConnectionStateChanged(object? sender, IceConnectionStateEventArgs e)
+    {
+        if (e.State is IceState.Connected or IceState.Completed)
+        {
+            StartDtls();
+        }
+
+        lock (_gate)
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+
+            IceConnectionState = e.State switch
+            {
+                IceState.New => RTCIceConnectionState.New,
+                IceState.Checking => RTCIceConnectionState.Checking,
+                IceState.Connected => RTCIceConnectionState.Connected,
+                IceState.Completed => RTCIceConnectionState.Completed,
+                IceState.Failed => RTCIceConnectionState.Failed,
+                IceState.Disconnected => RTCIceConnectionState.Disconnected,
+                _ => RTCIceConnectionState.Closed,
+            };
+        }
+
+        Raise(IceConnectionStateChange);
+        UpdateConnectionState();
+    }
+
+    private void OnDtlsStateChanged(object? sender, RTCDtlsTransportState state)
+    {
+        if (sender is not DtlsTransport dtls)
+        {
+            return;
+        }
+
+        if (state == RTCDtlsTransportState.Connected && dtls.SrtpKeyingMaterial is { } keys)
+        {
+            // RFC 5764 §4.2: our write keys protect what we send, the peer's unprotect what we receive.
+            if (SrtpProfileParameters.TryGet(keys.Profile, out var profile))
+            {
+                using var sendKey = new SrtpMasterKey(keys.LocalWriteKey, keys.LocalWriteSalt);
+                using var receiveKey = new SrtpMasterKey(keys.RemoteWriteKey, keys.RemoteWriteSalt);
+                var send = new SrtpContext(profile, sendKey);
+                var receive = new SrtpContext(profile, receiveKey);
+                lock (_sendGate)
+                {
+                    _srtpSend = send;
+                }
+
+                lock (_receiveGate)
+                {
+                    _srtpReceive = receive;
+                }
+            }
+        }
+
+        if (state == RTCDtlsTransportState.Failed)
+        {
+            FailureReason ??= dtls.Error;
+        }
+
+        lock (_gate)
+        {
+            _dtlsState = state;
+        }
+
+        OnSecureTransportStateChanged(state);
+        UpdateConnectionState();
+    }
+
+    /// <summary>W3C §4.4.3 "update the connection state": the aggregate of the ICE and DTLS transports.</summary>
+    private void UpdateConnectionState()
+    {
+        bool changed;
+        lock (_gate)
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+
+            var ice = IceConnectionState;
+            var next = (ice, _dtlsState) switch
+            {
+                (RTCIceConnectionState.Failed, _) or (_, RTCDtlsTransportState.Failed) => RTCPeerConnectionState.Failed,
+                (RTCIceConnectionState.Disconnected, _) => RTCPeerConnectionState.Disconnected,
+                (RTCIceConnectionState.New, RTCDtlsTransportState.New) => RTCPeerConnectionState.New,
+                (RTCIceConnectionState.Connected or RTCIceConnectionState.Completed, RTCDtlsTransportState.Connected) => RTCPeerConnectionState.Connected,
+                (_, RTCDtlsTransportState.Closed) => RTCPeerConnectionState.Closed,
+                _ => RTCPeerConnectionState.Connecting,
+            };
+            changed = next != ConnectionState;
+            ConnectionState = next;
+        }
+
+        if (changed)
+        {
+            Raise(ConnectionStateChange);
+        }
+    }
+
+    /// <summary>Everything the ICE agent passes up that is not STUN, from authenticated peers only.</summary>
+    private void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint remote)
+    {
+        if (datagram.IsEmpty)
+        {
+            return;
+        }
+
+        var first = datagram[0];
+        if (first is >= 20 and <= 63)
+        {
+            // RFC 7983 §7: DTLS.
+            var dtls = _dtls;
+            if (dtls is not null)
+            {
+                dtls.OnDatagram(datagram);
+                return;
+            }
+
+            lock (_gate)
+            {
+                // A ClientHello can beat our own answer processing: keep it for the transport (lessons: first flight).
+                if (_dtls is null && _earlyDtls.Count < MaxEarlyDtlsDatagrams)
+                {
+                    _earlyDtls.Enqueue(datagram.ToArray());
+                    return;
+                }
+            }
+
+            _dtls?.OnDatagram(datagram);
+        }
+        else if (first is >= 128 and <= 191)
+        {
+            OnSrtpDatagram(datagram);
+        }
+    }
+
+    private void OnSrtpDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length < 12)
+        {
+            Interlocked.Increment(ref _srtpDropped);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(datagram.Length);
+        try
+        {
+            datagram.CopyTo(buffer);
+            var packet = buffer.AsSpan(0, datagram.Length);
+            // RFC 5761 §4: RTCP packet types 192–223 share the second byte's range with no RTP payload type in use.
+            var isRtcp = datagram[1] is >= 192 and <= 223;
+            int length;
+            lock (_receiveGate)
+            {
+                if (_srtpReceive is not { } context)
+                {
+                    Interlocked.Increment(ref _srtpDropped);
+                    return;
+                }
+
+                var status = isRtcp ? context.UnprotectRtcp(packet, out length) : context.UnprotectRtp(packet, out length);
+                if (status != SrtpStatus.Ok)
+                {
+                    Interlocked.Increment(ref _srtpDropped);
+                    return;
+                }
+            }
+
+            if (isRtcp)
+            {
+                OnRtcp(packet[..length]);
+            }
+            else
+            {
+                OnRtp(packet[..length]);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Protects and sends one RTP or RTCP packet written in <paramref name="buffer"/>; false when not connected.</summary>
+    private bool SendSrtp(byte[] buffer, int length, bool rtcp)
+    {
+        int protectedLength;
+        lock (_sendGate)
+        {
+            if (_srtpSend is not { } context)
+            {
+                return false;
+            }
+
+            var status = rtcp ? context.ProtectRtcp(buffer, length, out protectedLength) : context.ProtectRtp(buffer, length, out protectedLength);
+            if (status != SrtpStatus.Ok)
+            {
+                return false;
+            }
+        }
+
+        return _ice?.Send(buffer.AsSpan(0, protectedLength)) ?? false;
+    }
+
+    private async Task CloseTransportsAsync()
+    {
+        DtlsTransport? dtls;
+        IceAgent? ice;
+        lock (_gate)
+        {
+            dtls = _dtls;
+            ice = _ice;
+        }
+
+        await CloseUpperTransportsAsync().ConfigureAwait(false);
+        if (dtls is not null)
+        {
+            dtls.StateChanged -= OnDtlsStateChanged;
+            await dtls.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (ice is not null)
+        {
+            ice.ConnectionStateChanged -= OnIceConnectionStateChanged;
+            ice.LocalCandidate -= OnLocalCandidate;
+            await ice.DisposeAsync().ConfigureAwait(false);
+        }
+
+        lock (_sendGate)
+        {
+            _srtpSend?.Dispose();
+            _srtpSend = null;
+        }
+
+        lock (_receiveGate)
+        {
+            _srtpReceive?.Dispose();
+            _srtpReceive = null;
+        }
+    }
+}

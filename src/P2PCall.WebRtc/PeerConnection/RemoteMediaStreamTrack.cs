@@ -1,0 +1,77 @@
+namespace P2PCall.WebRtc;
+
+/// <summary>
+/// A track the remote side sends (what <see cref="IPeerConnection.Track"/> delivers). It raises
+/// <see cref="RtpReceived"/> for every authenticated RTP packet of its stream; the media layer decodes them.
+/// </summary>
+public sealed class RemoteMediaStreamTrack : IMediaStreamTrack
+{
+    private int _ended;
+
+    internal RemoteMediaStreamTrack(string id, MediaKind kind, string? mid)
+    {
+        Id = id;
+        Kind = kind;
+        Mid = mid;
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public MediaKind Kind { get; }
+
+    /// <inheritdoc />
+    public string Label => $"remote {Kind.ToString().ToLowerInvariant()}";
+
+    /// <summary>The mid of the transceiver the track arrives on.</summary>
+    public string? Mid { get; }
+
+    /// <inheritdoc />
+    public bool Enabled { get; set; } = true;
+
+    /// <inheritdoc />
+    public MediaStreamTrackState ReadyState => _ended != 0 ? MediaStreamTrackState.Ended : MediaStreamTrackState.Live;
+
+    /// <summary>RTP packets received, authenticated and routed to this track.</summary>
+    public long PacketsReceived => Interlocked.Read(ref _packets);
+
+    /// <summary>Payload bytes received.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytes);
+
+    private long _packets;
+    private long _bytes;
+
+    /// <inheritdoc />
+    public event EventHandler? Ended;
+
+    /// <summary>
+    /// An authenticated RTP packet of this track arrived. Raised on the network receive thread, one packet
+    /// at a time: do not block; copy the payload if you keep it.
+    /// </summary>
+    public event RtpPayloadHandler? RtpReceived;
+
+    /// <inheritdoc />
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            Ended?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    internal void Deliver(RtpPacketInfo info, ReadOnlySpan<byte> payload)
+    {
+        if (_ended != 0)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _packets);
+        Interlocked.Add(ref _bytes, payload.Length);
+        if (Enabled)
+        {
+            RtpReceived?.Invoke(info, payload);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using P2PCall.WebRtc.Dtls;
+using P2PCall.WebRtc.Net;
+
+namespace P2PCall.WebRtc.Tests.PeerConnection;
+
+/// <summary>Two RTCPeerConnections in one process: ICE, DTLS and SRTP for real, over loopback UDP or the simulated network.</summary>
+public class RTCPeerConnectionLoopbackTests
+{
+    private static async Task<RtpPacketInfo> SendUntilReceivedAsync(RTCRtpSender sender, RemoteMediaStreamTrack track, byte[] payload)
+    {
+        var received = new TaskCompletionSource<(RtpPacketInfo Info, byte[] Payload)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        track.RtpReceived += (info, data) => received.TrySetResult((info, data.ToArray()));
+        var payloadType = sender.Codecs[0].PayloadType;
+        uint timestamp = 1000;
+        // Media is sent at its own pace; a packet sent before the far end has its keys is dropped, as in a real call.
+        while (!received.Task.IsCompleted)
+        {
+            sender.SendRtp(payloadType, timestamp += 960, marker: false, payload);
+            await Task.WhenAny(received.Task, Task.Delay(20));
+        }
+
+        var (info, got) = await received.Task.WaitAsync(PeerPair.Deadline);
+        Assert.Equal(payload, got);
+        Assert.Equal(payloadType, info.PayloadType);
+        Assert.Equal(sender.Ssrc, info.Ssrc);
+        return info;
+    }
+
+    private static async Task ConnectAndExchangeMediaAsync(PeerPair pair)
+    {
+        var audioA = (RTCRtpSender)pair.A.AddTrack(new TestTrack(MediaKind.Audio));
+        var videoA = (RTCRtpSender)pair.A.AddTrack(new TestTrack(MediaKind.Video));
+        var audioB = (RTCRtpSender)pair.B.AddTrack(new TestTrack(MediaKind.Audio));
+        var videoB = (RTCRtpSender)pair.B.AddTrack(new TestTrack(MediaKind.Video));
+        var connectedA = PeerPair.WaitForStateAsync(pair.A, s => s == RTCPeerConnectionState.Connected);
+        var connectedB = PeerPair.WaitForStateAsync(pair.B, s => s == RTCPeerConnectionState.Connected);
+
+        await pair.NegotiateAsync();
+        await Task.WhenAll(connectedA, connectedB);
+
+        var (audioAtB, videoAtB) = await pair.RemoteTracksAsync(atA: false);
+        var (audioAtA, videoAtA) = await pair.RemoteTracksAsync(atA: true);
+        await SendUntilReceivedAsync(audioA, audioAtB, [1, 2, 3, 4, 5]);
+        await SendUntilReceivedAsync(videoA, videoAtB, Enumerable.Range(0, 1100).Select(i => (byte)i).ToArray());
+        await SendUntilReceivedAsync(audioB, audioAtA, [9, 8, 7]);
+        await SendUntilReceivedAsync(videoB, videoAtA, [42]);
+        Assert.Equal(pair.A.SrtpProfile, pair.B.SrtpProfile);
+        Assert.Equal(0, pair.A.SrtpPacketsDropped + pair.B.SrtpPacketsDropped);
+    }
+
+    [Fact]
+    public async Task Two_connections_connect_over_loopback_udp_and_exchange_srtp_both_ways()
+    {
+        await using var pair = new PeerPair();
+
+        await ConnectAndExchangeMediaAsync(pair);
+
+        Assert.Equal(DtlsSrtpProfile.AeadAes128Gcm, pair.A.SrtpProfile);
+        Assert.Equal(RTCSignalingState.Stable, pair.A.SignalingState);
+        Assert.Equal(RTCIceGatheringState.Complete, pair.A.IceGatheringState);
+    }
+
+    [Fact]
+    public async Task Two_connections_connect_over_a_lossy_simulated_network()
+    {
+        using var network = new SimulatedNetwork(TimeProvider.System, seed: 7);
+        var hostA = network.AddHost("a", System.Net.IPAddress.Parse("10.0.0.1"));
+        var hostB = network.AddHost("b", System.Net.IPAddress.Parse("10.0.0.2"));
+        network.SetLinkBothWays(hostA, hostB, new LinkConditions { Delay = TimeSpan.FromMilliseconds(10), LossProbability = 0.1, ReorderProbability = 0.1 });
+        await using var pair = new PeerPair(hostA, hostB);
+
+        await ConnectAndExchangeMediaAsync(pair);
+
+        Assert.True(network.Statistics.Lost > 0, "the link lost packets");
+    }
+
+    [Fact]
+    public async Task A_wrong_fingerprint_fails_the_connection_and_no_media_flows()
+    {
+        await using var pair = new PeerPair();
+        var audioA = (RTCRtpSender)pair.A.AddTrack(new TestTrack(MediaKind.Audio));
+        pair.B.AddTrack(new TestTrack(MediaKind.Audio));
+        var failedA = PeerPair.WaitForStateAsync(pair.A, s => s == RTCPeerConnectionState.Failed);
+        var failedB = PeerPair.WaitForStateAsync(pair.B, s => s == RTCPeerConnectionState.Failed);
+        var other = RTCCertificate.Generate().GetFingerprints()[0].Value;
+
+        await pair.NegotiateAsync(answer => answer with
+        {
+            Sdp = System.Text.RegularExpressions.Regex.Replace(answer.Sdp, "a=fingerprint:sha-256 [0-9A-F:]+", "a=fingerprint:sha-256 " + other),
+        });
+        await Task.WhenAll(failedA, failedB);
+
+        Assert.IsType<DtlsFingerprintMismatchException>(pair.A.FailureReason);
+        Assert.False(audioA.SendRtp(audioA.Codecs[0].PayloadType, 0, false, [1]));
+    }
+
+    [Fact]
+    public async Task Close_releases_everything_and_refuses_further_calls()
+    {
+        var pair = new PeerPair();
+        await ConnectAndExchangeMediaAsync(pair);
+
+        await pair.DisposeAsync();
+
+        Assert.Equal(RTCPeerConnectionState.Closed, pair.A.ConnectionState);
+        Assert.Equal(RTCSignalingState.Closed, pair.A.SignalingState);
+        await Assert.ThrowsAsync<InvalidStateException>(() => pair.A.CreateOfferAsync());
+    }
+}
