@@ -16,6 +16,8 @@ namespace P2PCall.WebRtc;
 public sealed partial class RTCPeerConnection
 {
     private const int MaxEarlyDtlsDatagrams = 32;
+    private const int MaxEarlySrtpDatagrams = 128;
+    private readonly Queue<byte[]> _earlySrtp = new();
     private readonly Queue<byte[]> _earlyDtls = new();
     private RemoteTransportInfo? _remoteTransport;
     private DtlsTransport? _dtls;
@@ -135,9 +137,18 @@ public sealed partial class RTCPeerConnection
                     _srtpSend = send;
                 }
 
+                byte[][] early;
                 lock (_receiveGate)
                 {
                     _srtpReceive = receive;
+                    early = [.. _earlySrtp];
+                    _earlySrtp.Clear();
+                }
+
+                // The peer may start sending the moment its side of the handshake ends, a little before ours does.
+                foreach (var datagram in early)
+                {
+                    OnSrtpDatagram(datagram);
                 }
             }
         }
@@ -244,7 +255,16 @@ public sealed partial class RTCPeerConnection
             {
                 if (_srtpReceive is not { } context)
                 {
-                    Interlocked.Increment(ref _srtpDropped);
+                    // Keys not installed yet: keep a few packets (the first video keyframe among them) for when they are.
+                    if (_dtls is { State: RTCDtlsTransportState.Connecting or RTCDtlsTransportState.Connected } && _earlySrtp.Count < MaxEarlySrtpDatagrams)
+                    {
+                        _earlySrtp.Enqueue(datagram.ToArray());
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _srtpDropped);
+                    }
+
                     return;
                 }
 

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using P2PCall.WebRtc;
+
+namespace P2PCall.Interop.Tests;
+
+/// <summary>
+/// The seed's browser side in a Chromium tab: an RTCPeerConnection with the fake camera and microphone added
+/// track by track, trickling candidates to .NET and taking .NET's candidates (queued until its remote description).
+/// </summary>
+internal sealed class BrowserPeer
+{
+    private const string Setup = """
+        async () => {
+          window.pending = [];
+          window.pc = new RTCPeerConnection();
+          const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+          for (const track of stream.getTracks()) { pc.addTrack(track); }
+          pc.onicecandidate = e => { if (e.candidate) { window.toDotnet(JSON.stringify(e.candidate)); } };
+          window.addRemoteCandidate = async c => {
+            if (!pc.remoteDescription) { pending.push(c); return; }
+            await pc.addIceCandidate(c);
+          };
+          window.setRemote = async d => {
+            await pc.setRemoteDescription(d);
+            for (const c of pending.splice(0)) { await pc.addIceCandidate(c); }
+          };
+        }
+        """;
+
+    private readonly IPage _page;
+    private readonly SemaphoreSlim _pageGate = new(1, 1);
+
+    private BrowserPeer(IPage page) => _page = page;
+
+    /// <summary>Candidates Chromium gathered, as it serialises them.</summary>
+    public List<RTCIceCandidateInit> Candidates { get; } = [];
+
+    public static async Task<BrowserPeer> CreateAsync(ChromiumFixture chromium, RTCPeerConnection dotnet)
+    {
+        var page = await chromium.NewPageAsync();
+        var peer = new BrowserPeer(page);
+        var early = new List<RTCIceCandidateInit>();
+        var gate = new object();
+        await page.ExposeFunctionAsync("toDotnet", async (string json) =>
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            var candidate = new RTCIceCandidateInit(
+                root.GetProperty("candidate").GetString()!,
+                root.GetProperty("sdpMid").GetString(),
+                root.GetProperty("sdpMLineIndex").ValueKind == JsonValueKind.Number ? root.GetProperty("sdpMLineIndex").GetUInt16() : null,
+                root.TryGetProperty("usernameFragment", out var u) ? u.GetString() : null);
+            lock (gate)
+            {
+                peer.Candidates.Add(candidate);
+                if (dotnet.RemoteDescription is null)
+                {
+                    early.Add(candidate);
+                    return;
+                }
+            }
+
+            await dotnet.AddIceCandidateAsync(candidate);
+        });
+        peer.FlushEarly = async () =>
+        {
+            RTCIceCandidateInit[] queued;
+            lock (gate)
+            {
+                queued = [.. early];
+                early.Clear();
+            }
+
+            foreach (var candidate in queued)
+            {
+                await dotnet.AddIceCandidateAsync(candidate);
+            }
+        };
+        await page.EvaluateAsync(Setup);
+        dotnet.IceCandidate += async (_, e) =>
+        {
+            if (e.Candidate is { } c)
+            {
+                await peer.EvaluateAsync("c => addRemoteCandidate(c)", new { candidate = c.Candidate, sdpMid = c.SdpMid, sdpMLineIndex = c.SdpMLineIndex, usernameFragment = c.UsernameFragment });
+            }
+        };
+        return peer;
+    }
+
+    /// <summary>Hands .NET the candidates that arrived before its remote description.</summary>
+    public Func<Task> FlushEarly { get; private set; } = () => Task.CompletedTask;
+
+    public async Task<T> EvaluateAsync<T>(string script, object? arg = null)
+    {
+        await _pageGate.WaitAsync();
+        try
+        {
+            return await _page.EvaluateAsync<T>(script, arg);
+        }
+        finally
+        {
+            _pageGate.Release();
+        }
+    }
+
+    public async Task EvaluateAsync(string script, object? arg = null)
+    {
+        await _pageGate.WaitAsync();
+        try
+        {
+            await _page.EvaluateAsync(script, arg);
+        }
+        finally
+        {
+            _pageGate.Release();
+        }
+    }
+
+    public Task WaitForAsync(string condition, int timeoutMs = 30000) =>
+        _page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 50 });
+
+    /// <summary>Sum of a numeric field over inbound-rtp stats of one kind (W3C webrtc-stats).</summary>
+    public Task<double> InboundAsync(string kind, string field) =>
+        EvaluateAsync<double>($$"""
+            async () => {
+              let total = 0;
+              (await pc.getStats()).forEach(s => { if (s.type === "inbound-rtp" && s.kind === "{{kind}}") total += (s.{{field}} || 0); });
+              return total;
+            }
+            """);
+}
