@@ -40,6 +40,9 @@ public sealed class RTCConfiguration
     /// <summary>The bundle policy; P2PCall always bundles on one transport.</summary>
     public RTCBundlePolicy BundlePolicy { get; init; } = RTCBundlePolicy.MaxBundle;
 
+    /// <summary>The SRTP protection profiles offered in DTLS, most preferred first (RFC 5764 §4.1.2); the stack's default when null.</summary>
+    internal IReadOnlyList<ushort>? SrtpProfiles { get; init; }
+
     /// <summary>
     /// Gather host candidates on loopback interfaces only (127.0.0.0/8, ::1). Tests use this so that
     /// no packet ever leaves the machine.

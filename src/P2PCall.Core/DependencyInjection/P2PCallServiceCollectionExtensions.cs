@@ -11,9 +11,9 @@ public static class P2PCallServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the call client (<see cref="ICallClient"/>), its options (validated on start) and the clock.
-    /// Safe to call more than once. A signaling package (<c>.AddInMemorySignaling()</c>,
-    /// <c>.AddSocketIOSignaling()</c>) and a WebRTC stack (an <c>IPeerConnectionFactory</c> and
-    /// <c>IMediaDevices</c>) complete it.
+    /// Safe to call more than once. Peer connections come from P2PCall's own stack (<c>RTCPeerConnectionFactory</c>)
+    /// unless the app registers another <c>IPeerConnectionFactory</c>. A signaling package
+    /// (<c>.AddInMemorySignaling()</c>, <c>.AddSocketIOSignaling()</c>) and local media (<c>IMediaDevices</c>) complete it.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures <see cref="P2PCallOptions"/>.</param>
@@ -31,6 +31,8 @@ public static class P2PCallServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<P2PCallOptions>, P2PCallOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // Our own stack, unless the app registers another peer connection factory.
+        services.TryAddSingleton<P2PCall.WebRtc.IPeerConnectionFactory>(sp => new P2PCall.WebRtc.RTCPeerConnectionFactory(null, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ICallClient, CallClient>();
         return new P2PCallBuilder(services);
     }

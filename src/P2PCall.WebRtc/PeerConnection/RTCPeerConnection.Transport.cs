@@ -45,7 +45,9 @@ public sealed partial class RTCPeerConnection
         }
 
         var fingerprints = remote.Fingerprints.Select(f => new RTCDtlsFingerprint(f.HashFunction, f.Value)).ToList();
-        var dtls = new DtlsTransport(client ? DtlsRole.Client : DtlsRole.Server, Certificate, fingerprints, datagram => _ice?.Send(datagram), null, _time);
+        var dtls = new DtlsTransport(client ? DtlsRole.Client : DtlsRole.Server, Certificate, fingerprints, datagram => _ice?.Send(datagram),
+            _configuration.SrtpProfiles is { } profiles ? new DtlsTransportOptions { SrtpProfiles = profiles } : null,
+            _time);
         dtls.StateChanged += OnDtlsStateChanged;
         dtls.ApplicationDataReceived += OnDtlsApplicationData;
         byte[][] early;

@@ -61,6 +61,17 @@ public class RTCPeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task Srtp_flows_both_ways_with_the_aes_cm_hmac_sha1_80_profile()
+    {
+        // B offers only AES_CM_128_HMAC_SHA1_80 (as Chromium picks when it is the DTLS server).
+        await using var pair = new PeerPair(srtpProfilesOfB: [DtlsSrtpProfile.Aes128CmHmacSha1_80]);
+
+        await ConnectAndExchangeMediaAsync(pair);
+
+        Assert.Equal(DtlsSrtpProfile.Aes128CmHmacSha1_80, pair.A.SrtpProfile);
+    }
+
+    [Fact]
     public async Task Two_connections_connect_over_a_lossy_simulated_network()
     {
         using var network = new SimulatedNetwork(TimeProvider.System, seed: 7);
