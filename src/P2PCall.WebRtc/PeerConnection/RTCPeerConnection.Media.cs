@@ -84,18 +84,19 @@ public sealed partial class RTCPeerConnection
             return;
         }
 
-        var track = Route(rtp);
+        var (transceiver, track) = Route(rtp);
         if (track is null)
         {
             Interlocked.Increment(ref _rtpUnroutable);
             return;
         }
 
+        OnRtpReceived(transceiver!, rtp);
         track.Deliver(new RtpPacketInfo(rtp.PayloadType, rtp.SequenceNumber, rtp.Timestamp, rtp.Marker, rtp.Ssrc), rtp.Payload);
     }
 
     /// <summary>RFC 8843 §9.2: by MID extension, then by announced SSRC, then by a payload type unique to one m-line.</summary>
-    private RemoteMediaStreamTrack? Route(RtpPacket rtp)
+    private (JsepTransceiver? Transceiver, RemoteMediaStreamTrack? Track) Route(RtpPacket rtp)
     {
         lock (_gate)
         {
@@ -104,7 +105,7 @@ public sealed partial class RTCPeerConnection
                 var mid = transceiver.NegotiatedExtensions.FirstOrDefault(e => e.Uri == JsepCapabilities.MidExtension);
                 if (mid is not null && rtp.TryGetExtension(mid.Id, out var value) && value.SequenceEqual(transceiver.MidBytes))
                 {
-                    return track;
+                    return (transceiver, track);
                 }
             }
 
@@ -112,33 +113,26 @@ public sealed partial class RTCPeerConnection
             {
                 if (transceiver.RemoteSsrcs.Contains(rtp.Ssrc))
                 {
-                    return track;
+                    return (transceiver, track);
                 }
             }
 
-            RemoteMediaStreamTrack? byType = null;
+            (JsepTransceiver? Transceiver, RemoteMediaStreamTrack? Track) byType = (null, null);
             var payloadType = rtp.PayloadType;
             foreach (var (transceiver, track) in _remoteTracks)
             {
                 if (transceiver.NegotiatedCodecs.Any(c => c.PayloadType == payloadType))
                 {
-                    if (byType is not null)
+                    if (byType.Track is not null)
                     {
-                        return null; // ambiguous
+                        return (null, null); // ambiguous
                     }
 
-                    byType = track;
+                    byType = (transceiver, track);
                 }
             }
 
             return byType;
         }
-    }
-
-    private void OnRtcp(ReadOnlySpan<byte> packet)
-    {
-        // Reports and feedback are consumed by the media layer (issue 6); here they are authenticated and counted.
-        _ = packet;
-        Interlocked.Increment(ref _rtcpReceived);
     }
 }

@@ -147,6 +147,8 @@ public sealed partial class RTCPeerConnection
                     _earlySrtp.Clear();
                 }
 
+                StartRtcp();
+
                 // The peer may start sending the moment its side of the handshake ends, a little before ours does.
                 foreach (var datagram in early)
                 {
@@ -324,6 +326,7 @@ public sealed partial class RTCPeerConnection
             ice = _ice;
         }
 
+        StopRtcp();
         await CloseUpperTransportsAsync().ConfigureAwait(false);
         if (dtls is not null)
         {

@@ -66,6 +66,16 @@ public sealed class RTCRtpSender : IRtpSender
 
     internal JsepTransceiver Transceiver { get; }
 
+    /// <summary>The remote side asked for a keyframe (PLI, RFC 4585 §6.3.1; FIR, RFC 5104 §4.3.1). Raised on the network thread.</summary>
+    public event EventHandler? KeyFrameRequested;
+
+    /// <summary>The remote side reported these sequence numbers lost (generic NACK, RFC 4585 §6.2.1). Raised on the network thread.</summary>
+    public event EventHandler<IReadOnlyList<ushort>>? NackReceived;
+
+    internal void OnKeyFrameRequested() => KeyFrameRequested?.Invoke(this, EventArgs.Empty);
+
+    internal void OnNack(IReadOnlyList<ushort> lost) => NackReceived?.Invoke(this, lost);
+
     private RtpHeaderExtension[] _midExtension = [];
 
     /// <summary>The MID header extension (RFC 8843 §15), built once per negotiated id and mid.</summary>
@@ -133,6 +143,7 @@ public sealed class RTCRtpSender : IRtpSender
                 BytesSent += payload.Length;
             }
 
+            _connection.OnRtpSent(Transceiver, timestamp, payload.Length);
             return true;
         }
         finally

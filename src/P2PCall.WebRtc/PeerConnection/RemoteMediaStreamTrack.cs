@@ -42,6 +42,9 @@ public sealed class RemoteMediaStreamTrack : IMediaStreamTrack
     private long _packets;
     private long _bytes;
 
+    /// <summary>The SSRC of the last packet received, if any.</summary>
+    public uint? LastSsrc { get; private set; }
+
     /// <inheritdoc />
     public event EventHandler? Ended;
 
@@ -67,6 +70,7 @@ public sealed class RemoteMediaStreamTrack : IMediaStreamTrack
             return;
         }
 
+        LastSsrc = info.Ssrc;
         Interlocked.Increment(ref _packets);
         Interlocked.Add(ref _bytes, payload.Length);
         if (Enabled)

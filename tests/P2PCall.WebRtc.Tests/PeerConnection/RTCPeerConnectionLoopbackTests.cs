@@ -61,6 +61,49 @@ public class RTCPeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task Reports_are_exchanged_and_give_statistics_and_a_round_trip_time()
+    {
+        await using var pair = new PeerPair();
+        await ConnectAndExchangeMediaAsync(pair);
+        var audioA = pair.A.Senders.Single(s => s.Track!.Kind == MediaKind.Audio);
+        var payloadType = audioA.Codecs[0].PayloadType;
+
+        // RFC 3550 §6.4.1: A's SR, then B's RR that echoes it, give A the round-trip time.
+        uint timestamp = 0;
+        var started = TimeProvider.System.GetTimestamp();
+        TimeSpan? rtt = null;
+        while (rtt is null)
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < PeerPair.Deadline, "no RTT from the reports");
+            audioA.SendRtp(payloadType, timestamp += 960, false, [1, 2, 3]);
+            await Task.Delay(20);
+            rtt = pair.A.GetStats().Outbound.Single(o => o.Kind == MediaKind.Audio).RoundTripTime;
+        }
+
+        Assert.InRange(rtt.Value, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        var inbound = pair.B.GetStats().Inbound.Single(i => i.Kind == MediaKind.Audio);
+        Assert.Equal(audioA.Ssrc, inbound.Ssrc);
+        Assert.True(inbound.PacketsReceived > 10);
+        Assert.Equal(0, inbound.PacketsLost);
+        Assert.True(pair.A.RtcpPacketsReceived > 0 && pair.B.RtcpPacketsReceived > 0);
+    }
+
+    [Fact]
+    public async Task A_picture_loss_indication_reaches_the_video_sender()
+    {
+        await using var pair = new PeerPair();
+        await ConnectAndExchangeMediaAsync(pair);
+        var videoA = pair.A.Senders.Single(s => s.Track!.Kind == MediaKind.Video);
+        var requested = new TaskCompletionSource();
+        videoA.KeyFrameRequested += (_, _) => requested.TrySetResult();
+        var videoAtB = pair.TracksAtB.Single(t => t.Kind == MediaKind.Video);
+
+        Assert.True(pair.B.RequestKeyFrame(videoAtB));
+
+        await requested.Task.WaitAsync(PeerPair.Deadline);
+    }
+
+    [Fact]
     public async Task Srtp_flows_both_ways_with_the_aes_cm_hmac_sha1_80_profile()
     {
         // B offers only AES_CM_128_HMAC_SHA1_80 (as Chromium picks when it is the DTLS server).
