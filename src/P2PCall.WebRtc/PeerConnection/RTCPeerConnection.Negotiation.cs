@@ -56,6 +56,20 @@ public sealed partial class RTCPeerConnection
                 }
             }
 
+            var waiting = _candidatesBeforeRemote.ToArray();
+            _candidatesBeforeRemote.Clear();
+            foreach (var early in waiting)
+            {
+                try
+                {
+                    ApplyCandidate(early);
+                }
+                catch (IceCandidateException)
+                {
+                    // One unusable early candidate must not refuse the description that made the others usable.
+                }
+            }
+
             foreach (var transceiver in result.NewlyReceiving)
             {
                 OnRemoteTrack(transceiver);
@@ -70,33 +84,50 @@ public sealed partial class RTCPeerConnection
     public Task AddIceCandidateAsync(RTCIceCandidateInit? candidate, CancellationToken cancellationToken = default) =>
         Operation(() =>
         {
-            // W3C §4.4.1.6 addIceCandidate: there must be a remote description.
+            // W3C §4.4.1.6 rejects a candidate without a remote description. Signaling races make that common
+            // (the seed's callee does not await setRemoteDescription), so we keep such candidates, bounded, and
+            // apply them right after the remote description instead.
             if (_jsep.RemoteDescription is not { } remote)
             {
-                throw new InvalidStateException("addIceCandidate needs a remote description first.");
-            }
+                if (_candidatesBeforeRemote.Count >= MaxCandidatesBeforeRemote)
+                {
+                    throw new InvalidStateException($"addIceCandidate: {MaxCandidatesBeforeRemote} candidates already wait for a remote description.");
+                }
 
-            if (candidate is null || candidate.Candidate.Length == 0)
-            {
-                _ice?.AddRemoteEndOfCandidates(); // RFC 8838 §4.2: end of candidates
+                _candidatesBeforeRemote.Add(candidate);
                 return true;
             }
 
-            var byMid = candidate.SdpMid is { } mid && remote.FindMediaByMid(mid) is not null;
-            var byIndex = candidate.SdpMLineIndex is { } index && index < remote.Media.Count;
-            if (!byMid && !byIndex)
-            {
-                throw new IceCandidateException($"The candidate names no m-line of the remote description (sdpMid '{candidate.SdpMid}', sdpMLineIndex {candidate.SdpMLineIndex}).");
-            }
-
-            if (candidate.UsernameFragment is { } ufrag && _remoteIceUfrag is not null && ufrag != _remoteIceUfrag)
-            {
-                return true; // W3C: a candidate of another ICE generation is ignored
-            }
-
-            AddRemoteCandidate(candidate);
+            ApplyCandidate(candidate);
             return true;
         }, cancellationToken);
+
+    private const int MaxCandidatesBeforeRemote = 256;
+    private readonly List<RTCIceCandidateInit?> _candidatesBeforeRemote = [];
+
+    private void ApplyCandidate(RTCIceCandidateInit? candidate)
+    {
+        var remote = _jsep.RemoteDescription!;
+        if (candidate is null || candidate.Candidate.Length == 0)
+        {
+            _ice?.AddRemoteEndOfCandidates(); // RFC 8838 §4.2: end of candidates
+            return;
+        }
+
+        var byMid = candidate.SdpMid is { } mid && remote.FindMediaByMid(mid) is not null;
+        var byIndex = candidate.SdpMLineIndex is { } index && index < remote.Media.Count;
+        if (!byMid && !byIndex)
+        {
+            throw new IceCandidateException($"The candidate names no m-line of the remote description (sdpMid '{candidate.SdpMid}', sdpMLineIndex {candidate.SdpMLineIndex}).");
+        }
+
+        if (candidate.UsernameFragment is { } ufrag && _remoteIceUfrag is not null && ufrag != _remoteIceUfrag)
+        {
+            return; // W3C: a candidate of another ICE generation is ignored
+        }
+
+        AddRemoteCandidate(candidate);
+    }
 
     private void AddRemoteCandidate(RTCIceCandidateInit init)
     {

@@ -25,8 +25,9 @@ internal sealed class PeerPair : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    public PeerPair(IDatagramNetwork? networkA = null, IDatagramNetwork? networkB = null, TimeProvider? time = null, IReadOnlyList<ushort>? srtpProfilesOfB = null)
+    public PeerPair(IDatagramNetwork? networkA = null, IDatagramNetwork? networkB = null, TimeProvider? time = null, IReadOnlyList<ushort>? srtpProfilesOfB = null, bool queueEarlyCandidates = true)
     {
+        _queueEarly = queueEarlyCandidates;
         // Real UDP: loopback only, so nothing leaves the machine. The simulated network sends nothing real.
         A = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = networkA is null }, networkA, time);
         B = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = networkB is null, SrtpProfiles = srtpProfilesOfB }, networkB, time);
@@ -102,6 +103,7 @@ internal sealed class PeerPair : IAsyncDisposable
     }
 
     private readonly Dictionary<RTCPeerConnection, List<RTCIceCandidateInit>> _early = [];
+    private readonly bool _queueEarly;
 
     /// <summary>Candidates that arrive before the remote description wait for it, as the call layer does.</summary>
     private void Trickle(RTCPeerConnection from, RTCPeerConnection to)
@@ -116,7 +118,7 @@ internal sealed class PeerPair : IAsyncDisposable
 
             lock (_early)
             {
-                if (to.RemoteDescription is null)
+                if (_queueEarly && to.RemoteDescription is null)
                 {
                     _early[to].Add(e.Candidate);
                     return;

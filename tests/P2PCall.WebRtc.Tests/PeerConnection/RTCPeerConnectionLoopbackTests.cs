@@ -61,6 +61,15 @@ public class RTCPeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task Candidates_added_before_the_remote_description_are_kept_and_used()
+    {
+        // Candidates go straight to the far side, even before it has the offer (the seed's race).
+        await using var pair = new PeerPair(queueEarlyCandidates: false);
+
+        await ConnectAndExchangeMediaAsync(pair);
+    }
+
+    [Fact]
     public async Task Reports_are_exchanged_and_give_statistics_and_a_round_trip_time()
     {
         await using var pair = new PeerPair();
