@@ -70,19 +70,22 @@ internal sealed class SrtpContext : IDisposable
         ArgumentNullException.ThrowIfNull(keys);
         Parameters = parameters;
         _options = options ?? SrtpContextOptions.Default;
-        _ = new SrtpReplayWindow(_options.ReplayWindowSize); // validates the size up front
+        SrtpCipher? rtp = null;
         try
         {
-            if (parameters.IsAead)
-            {
-                _rtp = new AesGcmCipher(keys.RtpKey, keys.RtpSalt);
-                _rtcp = new AesGcmCipher(keys.RtcpKey, keys.RtcpSalt);
-            }
-            else
-            {
-                _rtp = new AesCmHmacSha1Cipher(keys.RtpKey, keys.RtpAuthKey, keys.RtpSalt, parameters.SrtpAuthTagLength);
-                _rtcp = new AesCmHmacSha1Cipher(keys.RtcpKey, keys.RtcpAuthKey, keys.RtcpSalt, parameters.SrtcpAuthTagLength);
-            }
+            _ = new SrtpReplayWindow(_options.ReplayWindowSize); // validates the size up front
+            rtp = parameters.IsAead
+                ? new AesGcmCipher(keys.RtpKey, keys.RtpSalt)
+                : new AesCmHmacSha1Cipher(keys.RtpKey, keys.RtpAuthKey, keys.RtpSalt, parameters.SrtpAuthTagLength);
+            _rtcp = parameters.IsAead
+                ? new AesGcmCipher(keys.RtcpKey, keys.RtcpSalt)
+                : new AesCmHmacSha1Cipher(keys.RtcpKey, keys.RtcpAuthKey, keys.RtcpSalt, parameters.SrtcpAuthTagLength);
+            _rtp = rtp;
+        }
+        catch
+        {
+            rtp?.Dispose();
+            throw;
         }
         finally
         {

@@ -112,7 +112,7 @@ internal static class SrtpTestData
     /// <summary>Protects one RTP packet and returns exactly the SRTP bytes.</summary>
     public static byte[] Protect(SrtpContext sender, uint ssrc, ushort seq, int payloadLength = 40)
     {
-        byte[] buffer = Rtp(ssrc, seq, payloadLength);
+        byte[] buffer = SrtpTestData.Rtp(ssrc, seq, payloadLength);
         Assert.Equal(SrtpStatus.Ok, sender.ProtectRtp(buffer, RtpLength(buffer), out int n));
         return buffer.AsSpan(0, n).ToArray();
     }
