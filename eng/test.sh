@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: chromium for the interop tests.
-bash eng/install-deps.sh chromium iproute2 openssl || exit 1
+bash eng/install-deps.sh chromium iproute2 openssl libvpx7 || exit 1
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 results="artifacts/test-results"

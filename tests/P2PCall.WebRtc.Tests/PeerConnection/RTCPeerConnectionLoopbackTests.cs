@@ -158,6 +158,31 @@ public class RTCPeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task Disposing_from_inside_event_handlers_does_not_deadlock()
+    {
+        await using var pair = new PeerPair();
+        await ConnectAndExchangeMediaAsync(pair);
+        var audioA = pair.A.Senders.Single(s => s.Track!.Kind == MediaKind.Audio);
+        var audioAtB = pair.TracksAtB.Single(t => t.Kind == MediaKind.Audio);
+        var disposedB = new TaskCompletionSource();
+        // On the network receive thread, blocking: the worst a media handler can do.
+        audioAtB.RtpReceived += (_, _) =>
+        {
+            pair.B.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            disposedB.TrySetResult();
+        };
+        // On the event queue, closing from the state change handler.
+        pair.A.ConnectionStateChange += (_, _) => pair.A.Close();
+
+        audioA.SendRtp(audioA.Codecs[0].PayloadType, 1, false, [1]);
+        await disposedB.Task.WaitAsync(PeerPair.Deadline);
+        await pair.A.DisposeAsync();
+
+        Assert.Equal(RTCPeerConnectionState.Closed, pair.B.ConnectionState);
+        Assert.Equal(RTCPeerConnectionState.Closed, pair.A.ConnectionState);
+    }
+
+    [Fact]
     public async Task Close_releases_everything_and_refuses_further_calls()
     {
         var pair = new PeerPair();
