@@ -166,8 +166,8 @@ public sealed class UdpDatagramSocket : IDatagramSocket
 
     /// <summary>Stops the receive loop, closes the socket and waits for the loop to finish. Safe to call more than once.</summary>
     /// <remarks>
-    /// Called from inside the handler, it cannot wait for the loop it runs on: it closes the socket and
-    /// the loop ends as soon as the handler returns.
+    /// While a handler is running (called from inside it, or from code a handler blocks on), it cannot wait for
+    /// the loop without risking a deadlock: it closes the socket and the loop ends as soon as that handler returns.
     /// </remarks>
     public async ValueTask DisposeAsync()
     {
@@ -184,8 +184,11 @@ public sealed class UdpDatagramSocket : IDatagramSocket
 
         _stopping.Cancel();
         _socket.Dispose();
-        if (Volatile.Read(ref _handlerThreadId) == Environment.CurrentManagedThreadId)
+        if (Volatile.Read(ref _handlerThreadId) != 0)
         {
+            // A handler is running: maybe this very call, or a handler blocked on something that waits for this
+            // dispose (sync-over-async from a receive handler). Waiting could deadlock; the loop ends as soon as
+            // that handler returns, since the socket is closed and the token cancelled.
             return;
         }
 
