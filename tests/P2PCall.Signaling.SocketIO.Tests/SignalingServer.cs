@@ -27,14 +27,6 @@ internal sealed class SignalingServer : IAsyncDisposable
         return new SignalingServer(node, listening.GetProperty("port").GetInt32());
     }
 
-    /// <summary>Stops the server (SIGTERM) and starts a new one on the same port.</summary>
-    public async Task RestartAsync()
-    {
-        await _node.DisposeAsync();
-        _node = StartNode(Port);
-        await _node.WaitForAsync(IsListening);
-    }
-
     /// <summary>Stops the server (SIGTERM) without restarting it.</summary>
     public Task StopAsync() => _node.StopAsync();
 

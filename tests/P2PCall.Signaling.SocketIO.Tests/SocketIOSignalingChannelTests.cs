@@ -21,9 +21,8 @@ public sealed class SocketIOSignalingChannelTests
         await a.ConnectAsync();
         await b.ConnectAsync();
 
-        foreach (var (from, to, fromRecorder, toRecorder) in new[] { (a, b, atA, atB), (b, a, atB, atA) })
+        foreach (var (from, to, toRecorder) in new[] { (a, b, atB), (b, a, atA) })
         {
-            _ = fromRecorder;
             foreach (var message in AllMessages(from.LocalUserId, to.LocalUserId))
             {
                 await from.SendAsync(message);
