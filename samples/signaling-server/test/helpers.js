@@ -20,7 +20,7 @@ function startServer(env = {}) {
           port: entry.port,
           url: `http://127.0.0.1:${entry.port}`,
           lines,
-          stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }),
+          stop: () => new Promise((done) => { child.once('exit', (code) => done(code)); child.kill('SIGTERM'); }),
         });
       }
     });
