@@ -7,10 +7,13 @@ internal sealed class SignalingServer : IAsyncDisposable
 {
     private NodeProcess _node;
 
-    private SignalingServer(NodeProcess node, int port)
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private SignalingServer(NodeProcess node, int port, IReadOnlyDictionary<string, string> environment)
     {
         _node = node;
         Port = port;
+        _environment = environment;
     }
 
     public int Port { get; }
@@ -20,11 +23,12 @@ internal sealed class SignalingServer : IAsyncDisposable
     public NodeProcess Node => _node;
 
     /// <summary>Starts node server.js with HOST=127.0.0.1 and PORT=0 (or the given port) and reads its port from the log.</summary>
-    public static async Task<SignalingServer> StartAsync(int port = 0)
+    public static async Task<SignalingServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
-        var node = StartNode(port);
+        environment ??= new Dictionary<string, string>();
+        var node = StartNode(0, environment);
         var listening = await node.WaitForAsync(IsListening);
-        return new SignalingServer(node, listening.GetProperty("port").GetInt32());
+        return new SignalingServer(node, listening.GetProperty("port").GetInt32(), environment);
     }
 
     /// <summary>Stops the server (SIGTERM) without restarting it.</summary>
@@ -34,7 +38,7 @@ internal sealed class SignalingServer : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         await _node.DisposeAsync();
-        _node = StartNode(Port);
+        _node = StartNode(Port, _environment);
         await _node.WaitForAsync(IsListening);
     }
 
@@ -54,10 +58,16 @@ internal sealed class SignalingServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _node.DisposeAsync();
 
-    private static NodeProcess StartNode(int port) => NodeProcess.Start(
-        "server.js",
-        [],
-        new Dictionary<string, string> { ["HOST"] = "127.0.0.1", ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["LOG_WIRE"] = "1" });
+    private static NodeProcess StartNode(int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var env = new Dictionary<string, string>(environment)
+        {
+            ["HOST"] = "127.0.0.1",
+            ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LOG_WIRE"] = "1",
+        };
+        return NodeProcess.Start("server.js", [], env);
+    }
 
     private static bool IsListening(JsonElement line) =>
         line.TryGetProperty("msg", out var msg) && msg.GetString() == "listening";
