@@ -9,6 +9,7 @@ const { Server } = require('socket.io');
 const EVENTS = ['call', 'accept', 'reject', 'hangup', 'offer', 'answer', 'candidate'];
 const MAX_PAYLOAD_BYTES = 256 * 1024;
 const MAX_USER_ID_LENGTH = 256;
+const WIRE_LOG_LIMIT = 64 * 1024; // characters of a packet that LOG_WIRE logs
 
 const config = {
   host: process.env.HOST || '127.0.0.1',
@@ -116,7 +117,10 @@ io.on('connection', (socket) => {
   }
   if (config.logWire) {
     socket.conn.on('packet', (packet) => {
-      if (packet.type === 'message') log('debug', 'wire', { userId, data: String(packet.data) });
+      if (packet.type !== 'message') return;
+      const data = String(packet.data);
+      const truncated = data.length > WIRE_LOG_LIMIT;
+      log('debug', 'wire', { userId, data: truncated ? data.slice(0, WIRE_LOG_LIMIT) : data, truncated });
     });
   }
   for (const event of EVENTS) {
@@ -142,7 +146,8 @@ function shutdown(signal) {
   setTimeout(() => process.exit(1), 5000).unref();
   io.close(() => {
     log('info', 'stopped');
-    process.exit(0);
+    // Exit once every buffered log line has reached stdout (a pipe is written asynchronously).
+    process.stdout.write('', () => process.exit(0));
   });
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));

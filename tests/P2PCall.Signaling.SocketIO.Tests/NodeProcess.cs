@@ -29,8 +29,15 @@ internal sealed class NodeProcess : IAsyncDisposable
                 _all.Add(e.Data);
             }
 
-            using var doc = JsonDocument.Parse(e.Data);
-            _lines.Writer.TryWrite(doc.RootElement.Clone());
+            try
+            {
+                using var doc = JsonDocument.Parse(e.Data);
+                _lines.Writer.TryWrite(doc.RootElement.Clone());
+            }
+            catch (JsonException)
+            {
+                // Not a JSON line (kept in Output() for diagnostics); never crash the test host.
+            }
         };
         _process.ErrorDataReceived += (_, e) =>
         {
