@@ -39,6 +39,7 @@ public sealed partial class SocketIOSignalingChannel
         {
             // SocketIOClient's ConnectAsync may return before the namespace is connected: wait for OnConnected.
             var connecting = socket.ConnectAsync();
+            _ = connecting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             var first = await Task.WhenAny(opened.Task, connecting).WaitAsync(linked.Token).ConfigureAwait(false);
             if (first == connecting && connecting.IsFaulted)
             {

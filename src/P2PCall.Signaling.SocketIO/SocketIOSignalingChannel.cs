@@ -96,6 +96,10 @@ public sealed partial class SocketIOSignalingChannel : ISignalingChannel
     /// <summary>How many times the channel reconnected after the server dropped it.</summary>
     public long ReconnectCount => Interlocked.Read(ref _reconnects);
 
+    /// <summary>The channel's background loops, for tests that check nothing outlives <see cref="DisposeAsync"/>.</summary>
+    internal IEnumerable<Task> BackgroundTasks =>
+        new[] { _receiveLoop, _sendLoop, _reconnectLoop }.Where(t => t is not null).Select(t => t!);
+
     /// <inheritdoc />
     public event EventHandler<SignalingMessageEventArgs>? MessageReceived;
 

@@ -175,6 +175,10 @@ public sealed class SocketIOSignalingChannelTests
         Assert.Equal(new HangupMessage("A", "B"), await atA.NextSignalAsync());
         Assert.Equal(1, a.ReconnectCount);
         Assert.Equal(1, b.ReconnectCount);
+
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        Assert.All(a.BackgroundTasks.Concat(b.BackgroundTasks), t => Assert.True(t.IsCompleted));
     }
 
     [Fact]
@@ -236,6 +240,8 @@ public sealed class SocketIOSignalingChannelTests
         await a.ConnectAsync();
         await a.DisposeAsync();
         await a.DisposeAsync();
+        Assert.NotEmpty(a.BackgroundTasks);
+        Assert.All(a.BackgroundTasks, t => Assert.True(t.IsCompleted));
 
         await server.Node.WaitForAsync(l => l.TryGetProperty("msg", out var m) && m.GetString() == "disconnected"
             && l.GetProperty("userId").GetString() == "A");
