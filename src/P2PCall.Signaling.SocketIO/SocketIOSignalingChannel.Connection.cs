@@ -89,6 +89,11 @@ public sealed partial class SocketIOSignalingChannel
 
         Log.Connected(_logger, LocalUserId, _options.ServerUri!);
         _inbox.Writer.TryWrite(new Inbound(null, null, new SignalingConnectionChangedEventArgs(true, null, false)));
+        if (!socket.Connected)
+        {
+            // Lost between OnConnected and now: its OnDisconnected found the socket not yet attached and was ignored.
+            OnSocketDisconnected(socket, "transport close");
+        }
     }
 
     private void OnSocketDisconnected(SocketIOClient.SocketIO socket, string reason)
