@@ -19,6 +19,7 @@ public sealed partial class SocketIOSignalingChannel
             Query = [new KeyValuePair<string, string>(_options.UserIdQueryName, _options.UserId)],
         });
         var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ObserveFault(opened.Task); // a disconnect after a timed-out attempt fails it with nobody waiting
         socket.OnConnected += (_, _) => opened.TrySetResult();
         socket.OnError += (_, error) => opened.TrySetException(new SignalingException($"The signaling server refused '{LocalUserId}': {error}"));
         socket.OnDisconnected += (_, reason) =>
@@ -39,7 +40,7 @@ public sealed partial class SocketIOSignalingChannel
         {
             // SocketIOClient's ConnectAsync may return before the namespace is connected: wait for OnConnected.
             var connecting = socket.ConnectAsync();
-            _ = connecting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            ObserveFault(connecting);
             var first = await Task.WhenAny(opened.Task, connecting).WaitAsync(linked.Token).ConfigureAwait(false);
             if (first == connecting && connecting.IsFaulted)
             {

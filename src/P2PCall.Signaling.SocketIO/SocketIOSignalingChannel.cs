@@ -262,6 +262,14 @@ public sealed partial class SocketIOSignalingChannel : ISignalingChannel
         Log.Stopped(_logger, LocalUserId);
     }
 
-    private static TaskCompletionSource<SocketIOClient.SocketIO> NewConnectedSignal() =>
-        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static TaskCompletionSource<SocketIOClient.SocketIO> NewConnectedSignal()
+    {
+        var signal = new TaskCompletionSource<SocketIOClient.SocketIO>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ObserveFault(signal.Task); // it may fail (closed, disposed) when nobody waits for it
+        return signal;
+    }
+
+    /// <summary>Marks a task's failure as observed, so that one nobody awaits does not raise UnobservedTaskException.</summary>
+    private static void ObserveFault(Task task) =>
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }
