@@ -1,0 +1,163 @@
+'use strict';
+// P2PCall reference signaling server: relays the seed's seven socket.io events between user ids.
+// One user id = one live connection; identity is bound to the connection; failures answer `relay-error`.
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const { Server } = require('socket.io');
+
+const EVENTS = ['call', 'accept', 'reject', 'hangup', 'offer', 'answer', 'candidate'];
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+const MAX_USER_ID_LENGTH = 256;
+const WIRE_LOG_LIMIT = 64 * 1024; // characters of a packet that LOG_WIRE logs
+
+const config = {
+  host: process.env.HOST || '127.0.0.1',
+  port: Number.parseInt(process.env.PORT ?? '3000', 10),
+  userIdQuery: process.env.USER_ID_QUERY || 'userId',
+  // Debugging aid: log every message packet exactly as it arrived on the wire.
+  logWire: process.env.LOG_WIRE === '1',
+  publicDir: path.resolve(process.env.PUBLIC_DIR || path.join(__dirname, 'public')),
+};
+
+function log(level, msg, fields = {}) {
+  process.stdout.write(JSON.stringify({ level, msg, ...fields }) + '\n');
+}
+
+const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
+const startedAt = process.hrtime.bigint();
+const users = new Map(); // userId -> socket
+
+function handleHttp(req, res) {
+  const url = new URL(req.url, 'http://localhost');
+  if (req.method === 'GET' && url.pathname === '/health') {
+    const uptimeSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok', users: users.size, uptimeSeconds }));
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405).end();
+    return;
+  }
+  const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  const file = path.resolve(config.publicDir, relative);
+  if (!file.startsWith(config.publicDir + path.sep)) {
+    res.writeHead(404).end();
+    return;
+  }
+  fs.readFile(file, (err, body) => {
+    if (err) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+}
+
+const httpServer = http.createServer(handleHttp);
+// Larger than MAX_PAYLOAD_BYTES so that an oversized payload is answered with relay-error;
+// beyond this engine.io closes the connection (the process never crashes).
+const io = new Server(httpServer, { maxHttpBufferSize: 4 * MAX_PAYLOAD_BYTES, serveClient: false });
+
+// Registration: the user id comes from the handshake query; connections without one are refused.
+io.use((socket, next) => {
+  const userId = socket.handshake.query[config.userIdQuery];
+  if (typeof userId !== 'string' || userId.length === 0 || userId.length > MAX_USER_ID_LENGTH) {
+    log('warn', 'connection refused', { reason: `missing or invalid query parameter ${config.userIdQuery}` });
+    next(new Error(`query parameter ${config.userIdQuery} is required`));
+    return;
+  }
+  socket.data.userId = userId;
+  next();
+});
+
+function relayError(socket, event, targetUid, reason) {
+  log('warn', 'relay refused', { userId: socket.data.userId, event, targetUid, reason });
+  socket.emit('relay-error', { targetUid, event, reason });
+}
+
+function relay(socket, event, payload) {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    relayError(socket, event, null, 'payload must be a JSON object');
+    return;
+  }
+  const targetUid = typeof payload.targetUid === 'string' && payload.targetUid.length > 0 ? payload.targetUid : null;
+  const size = Buffer.byteLength(JSON.stringify(payload), 'utf8');
+  if (size > MAX_PAYLOAD_BYTES) {
+    relayError(socket, event, targetUid, `payload too large (${size} > ${MAX_PAYLOAD_BYTES} bytes)`);
+    return;
+  }
+  if (targetUid === null) {
+    relayError(socket, event, null, 'missing targetUid');
+    return;
+  }
+  if (payload.userId !== socket.data.userId) {
+    relayError(socket, event, targetUid, 'userId does not match the connection');
+    return;
+  }
+  const target = users.get(targetUid);
+  if (!target) {
+    relayError(socket, event, targetUid, 'target offline');
+    return;
+  }
+  target.emit(event, payload);
+  log('debug', 'relayed', { event, userId: socket.data.userId, targetUid, bytes: size });
+}
+
+io.on('connection', (socket) => {
+  const { userId } = socket.data;
+  const previous = users.get(userId);
+  users.set(userId, socket);
+  log('info', 'connected', { userId, socketId: socket.id, replaced: previous !== undefined });
+  if (previous) {
+    // One user id, one live connection: the newer one wins, the older one is told to go away.
+    previous.disconnect(true);
+  }
+  if (config.logWire) {
+    socket.conn.on('packet', (packet) => {
+      if (packet.type !== 'message') return;
+      const data = String(packet.data);
+      const truncated = data.length > WIRE_LOG_LIMIT;
+      log('debug', 'wire', { userId, data: truncated ? data.slice(0, WIRE_LOG_LIMIT) : data, truncated });
+    });
+  }
+  for (const event of EVENTS) {
+    socket.on(event, (payload) => {
+      try {
+        relay(socket, event, payload);
+      } catch (err) {
+        log('error', 'relay failed', { userId, event, error: String(err && err.message) });
+      }
+    });
+  }
+  socket.on('disconnect', (reason) => {
+    if (users.get(userId) === socket) users.delete(userId);
+    log('info', 'disconnected', { userId, socketId: socket.id, reason });
+  });
+});
+
+let stopping = false;
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  log('info', 'stopping', { signal });
+  setTimeout(() => process.exit(1), 5000).unref();
+  io.close(() => {
+    log('info', 'stopped');
+    // Exit once every buffered log line has reached stdout (a pipe is written asynchronously).
+    process.stdout.write('', () => process.exit(0));
+  });
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+
+httpServer.on('error', (err) => {
+  log('error', 'server error', { error: err.message });
+  process.exit(1);
+});
+httpServer.listen(Number.isNaN(config.port) ? 3000 : config.port, config.host, () => {
+  const address = httpServer.address();
+  log('info', 'listening', { host: address.address, port: address.port });
+});
