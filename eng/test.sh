@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: chromium for the interop tests.
 bash eng/install-deps.sh chromium iproute2 openssl libvpx7 || exit 1
+# Node and npm for the reference signaling server (the image has NodeSource's nodejs, which bundles npm).
+command -v npm >/dev/null || bash eng/install-deps.sh nodejs npm || exit 1
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 results="artifacts/test-results"
@@ -15,6 +17,7 @@ mkdir -p "$results"
 
 dotnet restore P2PCall.sln || exit 1
 dotnet build P2PCall.sln --no-restore -c Release || exit 1
+(cd samples/signaling-server && npm ci --no-audit --no-fund) || exit 1
 
 # Unit and integration tests: every project but the browser interop tests.
 dotnet test P2PCall.sln --no-build -c Release \
@@ -22,6 +25,9 @@ dotnet test P2PCall.sln --no-build -c Release \
   --logger "trx" --results-directory "$results" \
   --blame-hang-timeout 5min "$@"
 test_rc=$?
+
+# The signaling server's own tests (node --test); they fail the run but are not in the TRX count.
+(cd samples/signaling-server && npm test) || { echo "signaling-server: npm test failed" >&2; test_rc=1; }
 
 # Browser interop tests: a real Chromium, inside a network namespace whose only interface is loopback,
 # so that nothing it or we send can leave the machine (shared/notes/chromium-webrtc-here.md).
