@@ -59,7 +59,8 @@ function handleHttp(req, res) {
 const httpServer = http.createServer(handleHttp);
 // Larger than MAX_PAYLOAD_BYTES so that an oversized payload is answered with relay-error;
 // beyond this engine.io closes the connection (the process never crashes).
-const io = new Server(httpServer, { maxHttpBufferSize: 4 * MAX_PAYLOAD_BYTES, serveClient: false });
+// serveClient: the seed page loads /socket.io/socket.io.js from here.
+const io = new Server(httpServer, { maxHttpBufferSize: 4 * MAX_PAYLOAD_BYTES, serveClient: true });
 
 // Registration: the user id comes from the handshake query; connections without one are refused.
 io.use((socket, next) => {

@@ -30,6 +30,7 @@ public sealed partial class SocketIOSignalingChannel : ISignalingChannel
     private readonly TimeProvider _time;
     private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Outbound> _outbox;
+    private int _unsent;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly AsyncLocal<bool> _onReceiveLoop = new();
@@ -185,11 +186,26 @@ public sealed partial class SocketIOSignalingChannel : ISignalingChannel
         }
 
         var item = new Outbound(message.EventName, SignalingJson.Serialize(message));
-        if (!_outbox.Writer.TryWrite(item))
+        // Counted from the send until it completes, so the message the send loop holds while it waits for the
+        // connection counts too (the bounded queue alone would let one more in).
+        if (Interlocked.Increment(ref _unsent) > _options.SendQueueLimit || !_outbox.Writer.TryWrite(item))
         {
+            Interlocked.Decrement(ref _unsent);
             throw new SignalingException($"The signaling channel of '{LocalUserId}' is disconnected and {_options.SendQueueLimit} messages already wait: '{message.EventName}' not sent.");
         }
 
+        try
+        {
+            await WaitSentAsync(item, message, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _unsent);
+        }
+    }
+
+    private async Task WaitSentAsync(Outbound item, SignalingMessage message, CancellationToken cancellationToken)
+    {
         using var timeout = new CancellationTokenSource(_options.SendTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

@@ -45,11 +45,11 @@ public sealed class ChromiumFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new tab on the blank page.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A new tab on the blank page, or on <paramref name="url"/>.</summary>
+    public async Task<IPage> NewPageAsync(string? url = null)
     {
         var page = await _browser!.NewPageAsync();
-        await page.GotoAsync(PageUri.ToString());
+        await page.GotoAsync(url ?? PageUri.ToString());
         return page;
     }
 
