@@ -58,6 +58,42 @@ public sealed partial class RTCPeerConnection
         return sender;
     }
 
+    /// <summary>Adds a transceiver without a track (W3C addTransceiver), for example to receive only.</summary>
+    /// <param name="kind">Audio or video.</param>
+    /// <param name="direction">The wanted direction; recvonly or inactive make sense without a track.</param>
+    public RTCRtpTransceiver AddTransceiver(MediaKind kind, RTCRtpTransceiverDirection direction = RTCRtpTransceiverDirection.RecvOnly)
+    {
+        ThrowIfClosed();
+        if (direction == RTCRtpTransceiverDirection.Stopped)
+        {
+            throw new ArgumentException("A new transceiver cannot be stopped.", nameof(direction));
+        }
+
+        JsepTransceiver state;
+        lock (_gate)
+        {
+            state = _jsep.AddTransceiver(kind, direction, createdByAddTrack: false);
+        }
+
+        if (_jsep.SignalingState == RTCSignalingState.Stable)
+        {
+            Raise(NegotiationNeeded);
+        }
+
+        return new RTCRtpTransceiver(state, null);
+    }
+
+    /// <summary>Every transceiver, in m-line order of creation (W3C getTransceivers).</summary>
+    public IReadOnlyList<RTCRtpTransceiver> GetTransceivers()
+    {
+        lock (_gate)
+        {
+            return _jsep.Transceivers
+                .Select(t => new RTCRtpTransceiver(t, _senders.FirstOrDefault(s => ReferenceEquals(s.Transceiver, t))))
+                .ToList();
+        }
+    }
+
     internal bool SendProtected(byte[] buffer, int length) => SendSrtp(buffer, length, rtcp: false);
 
     private void OnRemoteTrack(JsepTransceiver transceiver)

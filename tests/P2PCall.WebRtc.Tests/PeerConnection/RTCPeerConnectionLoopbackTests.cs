@@ -61,6 +61,46 @@ public class RTCPeerConnectionLoopbackTests
     }
 
     [Fact]
+    public async Task A_receive_only_transceiver_gets_media_and_directions_are_negotiated()
+    {
+        await using var pair = new PeerPair();
+        pair.A.AddTransceiver(MediaKind.Audio, RTCRtpTransceiverDirection.RecvOnly);
+        var audioB = (RTCRtpSender)pair.B.AddTrack(new TestTrack(MediaKind.Audio));
+        var connected = PeerPair.WaitForStateAsync(pair.A, s => s == RTCPeerConnectionState.Connected);
+
+        await pair.NegotiateAsync();
+        await connected;
+
+        var atA = Assert.Single(pair.A.GetTransceivers());
+        Assert.Equal(RTCRtpTransceiverDirection.RecvOnly, atA.CurrentDirection);
+        Assert.Equal("0", atA.Mid);
+        Assert.Equal(RTCRtpTransceiverDirection.SendOnly, Assert.Single(pair.B.GetTransceivers()).CurrentDirection);
+        var received = new TaskCompletionSource();
+        await Task.Yield();
+        var track = await WaitForTrackAsync(pair.TracksAtA);
+        track.RtpReceived += (_, _) => received.TrySetResult();
+        while (!received.Task.IsCompleted)
+        {
+            audioB.SendRtp(audioB.Codecs[0].PayloadType, 0, false, [1]);
+            await Task.WhenAny(received.Task, Task.Delay(20));
+        }
+
+        Assert.Empty(pair.TracksAtB); // A sends nothing, so B gets no track
+    }
+
+    private static async Task<RemoteMediaStreamTrack> WaitForTrackAsync(System.Collections.Concurrent.ConcurrentQueue<RemoteMediaStreamTrack> queue)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (queue.IsEmpty)
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < PeerPair.Deadline, "no track");
+            await Task.Delay(10);
+        }
+
+        return queue.Single();
+    }
+
+    [Fact]
     public async Task Candidates_added_before_the_remote_description_are_kept_and_used()
     {
         // Candidates go straight to the far side, even before it has the offer (the seed's race).
