@@ -56,6 +56,12 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public static NodeProcess Start(string script, IEnumerable<string> arguments, IDictionary<string, string> environment)
     {
+        if (!Directory.Exists(Path.Combine(ServerDirectory, "node_modules", "socket.io")))
+        {
+            // Tests never touch the network: CI (eng/test.sh) installs the server's npm packages first.
+            throw new InvalidOperationException($"The signaling server's npm packages are missing: run `npm ci` in {ServerDirectory}.");
+        }
+
         var info = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
