@@ -53,6 +53,12 @@ public sealed class OpusAudioEncoder : IAudioEncoder
         _encoder.Complexity = Math.Clamp(settings.Complexity, 0, 10);
         _encoder.UseInbandFEC = settings.UseInbandFec;
         _encoder.PacketLossPercent = settings.UseInbandFec ? Math.Clamp(settings.ExpectedPacketLossPercent, 1, 100) : 0;
+        if (settings.UseInbandFec)
+        {
+            // RFC 6716 §2.1.7: FEC (LBRR) exists only in the SILK and hybrid modes. Without this hint the
+            // encoder moves a steady signal to CELT-only after about a second and FEC silently stops.
+            _encoder.SignalType = OpusSignal.OPUS_SIGNAL_VOICE;
+        }
     }
 
     /// <summary>True when packets carry in-band FEC.</summary>

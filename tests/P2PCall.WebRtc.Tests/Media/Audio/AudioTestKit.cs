@@ -95,3 +95,25 @@ internal sealed class LoopbackAudioTransport(IReadOnlyList<RTCRtpCodecParameters
         return true;
     }
 }
+
+/// <summary>A 440 Hz tone whose level rises and falls four times a second, like syllables, so Opus's voice activity detector keeps it active.</summary>
+internal sealed class SyllableToneSource(double frequency = 440) : IAudioSource
+{
+    private long _n;
+
+    public int SampleRate => 48_000;
+
+    public int Channels => 1;
+
+    public AudioReadResult ReadFrame(Span<short> frame)
+    {
+        for (var i = 0; i < 960; i++, _n++)
+        {
+            var t = (double)_n / SampleRate;
+            var envelope = 0.2 + (0.8 * Math.Abs(Math.Sin(Math.PI * 4 * t)));
+            frame[i] = (short)(12_000 * envelope * Math.Sin(2 * Math.PI * frequency * t));
+        }
+
+        return AudioReadResult.Frame;
+    }
+}
