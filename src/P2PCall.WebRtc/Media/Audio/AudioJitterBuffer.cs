@@ -132,6 +132,10 @@ public sealed class AudioJitterBuffer
                 {
                     ResetLocked(seq);
                 }
+                else if (fromNext < 0 && !_playing && BufferedFramesLocked() - fromNext < _maxFrames)
+                {
+                    _next = seq; // before playout starts, an earlier packet that arrived second still plays first
+                }
                 else if (fromNext < 0)
                 {
                     _late++;
@@ -204,6 +208,11 @@ public sealed class AudioJitterBuffer
             if (!_playing)
             {
                 // Start once the target delay is buffered, or once the first packet has waited that long.
+                if (_count == 0)
+                {
+                    return JitterBufferSlot.None;
+                }
+
                 _bufferingPulls++;
                 if (BufferedFramesLocked() < _targetFrames && _bufferingPulls < _targetFrames)
                 {
