@@ -25,9 +25,10 @@ public sealed class AudioReceiverOptions
 /// <param name="FecRecovered">Lost frames rebuilt from the next packet's in-band FEC.</param>
 /// <param name="DecodeErrors">Packets the decoder rejected (replaced by concealment).</param>
 /// <param name="UnknownPayloadType">Packets dropped because their payload type was not negotiated audio.</param>
+/// <param name="HandlerErrors">Exceptions thrown by the sink or a <see cref="AudioReceiver.FrameReceived"/> handler (caught and counted).</param>
 /// <param name="JitterBuffer">The jitter buffer's counters (late, duplicate, lost, dropped, buffered).</param>
 public readonly record struct AudioReceiverStatistics(
-    long FramesDecoded, long ConcealedFrames, long FecRecovered, long DecodeErrors, long UnknownPayloadType, AudioJitterBufferStatistics JitterBuffer);
+    long FramesDecoded, long ConcealedFrames, long FecRecovered, long DecodeErrors, long UnknownPayloadType, long HandlerErrors, AudioJitterBufferStatistics JitterBuffer);
 
 /// <summary>
 /// The audio receive path: RTP packets of a <see cref="RemoteMediaStreamTrack"/> go into a jitter buffer;
@@ -61,6 +62,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
     private long _fec;
     private long _decodeErrors;
     private long _unknown;
+    private long _handlerErrors;
     private int _disposed;
 
     /// <summary>Starts receiving a remote audio track.</summary>
@@ -106,7 +108,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
         {
             lock (_gate)
             {
-                return new AudioReceiverStatistics(_decoded, _concealed, _fec, _decodeErrors, Interlocked.Read(ref _unknown), _jitter.Statistics);
+                return new AudioReceiverStatistics(_decoded, _concealed, _fec, _decodeErrors, Interlocked.Read(ref _unknown), Interlocked.Read(ref _handlerErrors), _jitter.Statistics);
             }
         }
     }
@@ -163,8 +165,16 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
             }
 
             _frames.Writer.TryWrite(frame);
-            _options.Sink?.Write(frame);
-            FrameReceived?.Invoke(this, frame);
+            try
+            {
+                _options.Sink?.Write(frame);
+                FrameReceived?.Invoke(this, frame);
+            }
+            catch (Exception)
+            {
+                // An exception thrown back into a timer callback would end the process: count it and go on.
+                Interlocked.Increment(ref _handlerErrors);
+            }
         }
     }
 

@@ -73,7 +73,10 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
     /// <summary>20 ms slots with no audio from the source (nothing sent; the next packet starts a talk spurt).</summary>
     public long FramesSkipped { get; private set; }
 
-    /// <summary>The source ended; the pump has stopped. Raised on the timer thread.</summary>
+    /// <summary>The exception that stopped the pump, when the source or encoder failed.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>The source ended or failed (see <see cref="LastError"/>); the pump has stopped. Raised on the timer thread.</summary>
     public event EventHandler? SourceEnded;
 
     /// <summary>Chooses the codec from the negotiated list and starts the 20 ms pump. Idempotent.</summary>
@@ -142,10 +145,20 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
                 due = 1;
             }
 
-            for (; due > 0 && !ended; due--)
+            try
             {
-                _framesDue++;
-                ended = SendOneFrameLocked();
+                for (; due > 0 && !ended; due--)
+                {
+                    _framesDue++;
+                    ended = SendOneFrameLocked();
+                }
+            }
+            catch (Exception e)
+            {
+                // A failing source (for example a file read error) ends the pump; an exception escaping a
+                // timer callback would end the process.
+                LastError = e;
+                ended = true;
             }
 
             if (ended)

@@ -45,7 +45,10 @@ public sealed class LocalAudioTrack : IMediaStreamTrack, IAudioSource
     /// <inheritdoc />
     public int Channels => _source.Channels;
 
-    /// <summary>Raised once when the track ends (by <see cref="Stop"/> or when its source ends), on the thread that ended it.</summary>
+    /// <summary>
+    /// Raised once when the track ends: on the caller's thread for <see cref="Stop"/>, on the thread reading
+    /// the track (an <see cref="AudioSender"/>'s timer) when its source ends. Keep handlers short.
+    /// </summary>
     public event EventHandler? Ended;
 
     /// <inheritdoc />

@@ -247,3 +247,51 @@ public class AudioPipelineTests
         Assert.Throws<ObjectDisposedException>(sender.Start);
     }
 }
+
+public class AudioPipelineFailureTests
+{
+    private static readonly RTCRtpCodecParameters Pcmu = new(0, "audio/PCMU", 8000, 1, null);
+
+    private sealed class ThrowingSource : IAudioSource
+    {
+        public int SampleRate => 8000;
+
+        public int Channels => 1;
+
+        public AudioReadResult ReadFrame(Span<short> frame) => throw new IOException("disk gone");
+    }
+
+    [Fact]
+    public void A_failing_source_stops_the_sender_and_reports_the_error()
+    {
+        var time = new FakeTimeProvider();
+        using var sender = new AudioSender(new ThrowingSource(), new LoopbackAudioTransport([Pcmu]), null, time);
+        var ended = 0;
+        sender.SourceEnded += (_, _) => ended++;
+        sender.Start();
+        time.Advance(TimeSpan.FromMilliseconds(40));
+
+        Assert.Equal(1, ended);
+        Assert.IsType<IOException>(sender.LastError);
+        Assert.False(sender.IsRunning);
+    }
+
+    [Fact]
+    public void A_throwing_frame_handler_is_counted_and_playout_continues()
+    {
+        var time = new FakeTimeProvider();
+        var track = AudioTestKit.NewRemoteTrack();
+        using var receiver = new AudioReceiver(track, [Pcmu], null, time);
+        receiver.FrameReceived += (_, _) => throw new InvalidOperationException("app bug");
+        using var sender = new AudioSender(new ToneAudioSource(440, 8000), new LoopbackAudioTransport([Pcmu], track), null, time);
+        sender.Start();
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        var stats = receiver.Statistics;
+        Assert.True(stats.FramesDecoded >= 5);
+        Assert.Equal(stats.FramesDecoded, stats.HandlerErrors);
+    }
+}
