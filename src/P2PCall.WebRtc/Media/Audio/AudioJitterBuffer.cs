@@ -44,12 +44,14 @@ public readonly record struct AudioJitterBufferStatistics(
 /// <summary>
 /// A fixed-delay audio jitter buffer: packets are placed by RTP sequence number (with 16-bit wrap, RFC 3550
 /// §A.1), played out one per 20 ms slot, late packets are dropped, and the held delay never exceeds
-/// <see cref="AudioJitterBufferOptions.MaxDelay"/> (after a burst the oldest frames are discarded down to the target).
+/// <see cref="AudioJitterBufferOptions.MaxDelay"/> (after a burst the oldest frames are discarded down to the target;
+/// a delay that stays above the target for a second loses one frame per second until it is back).
 /// Thread-safe: <see cref="Insert"/> runs on the network thread, <see cref="Pull"/> on the playout clock.
 /// </summary>
 public sealed class AudioJitterBuffer
 {
     private const int MaxPayload = 1500;
+    private const int ShrinkAfterPulls = 50; // one second of 20 ms frames
     private const int ResetDistance = 1000; // a jump this big in either direction is a new stream, not jitter
 
     private readonly Lock _gate = new();
@@ -65,6 +67,7 @@ public sealed class AudioJitterBuffer
     private int _bufferingPulls;
     private int _underruns;
     private int _count;        // full slots
+    private int _overTargetPulls;
 
     private long _inserted;
     private long _late;
@@ -221,6 +224,29 @@ public sealed class AudioJitterBuffer
 
                 _playing = true;
                 _underruns = 0;
+            }
+
+            // Latency must not creep up: each underrun adds a frame of delay. After a second spent above the
+            // target (plus one frame of slack), drop the oldest frame; repeated, this drains back to the target.
+            if (BufferedFramesLocked() > _targetFrames + 1)
+            {
+                if (++_overTargetPulls >= ShrinkAfterPulls)
+                {
+                    _overTargetPulls = 0;
+                    var oldest = _slots[_next & (_slots.Length - 1)];
+                    if (oldest.Full && oldest.Sequence == _next)
+                    {
+                        oldest.Full = false;
+                        _count--;
+                        _dropped++;
+                    }
+
+                    _next++;
+                }
+            }
+            else
+            {
+                _overTargetPulls = 0;
             }
 
             var slot = _slots[_next & (_slots.Length - 1)];

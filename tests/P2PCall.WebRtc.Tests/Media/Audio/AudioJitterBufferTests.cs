@@ -148,6 +148,37 @@ public class AudioJitterBufferTests
     }
 
     [Fact]
+    public void Delay_added_by_underruns_drains_back_to_the_target()
+    {
+        ushort seq = 500;
+        for (var i = 0; i < 3; i++)
+        {
+            Insert(seq++);
+        }
+
+        // Five 20 ms slots without packets, then the stream resumes at its normal pace with the 5 late packets at once.
+        for (var i = 0; i < 8; i++)
+        {
+            Pull();
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Insert(seq++);
+        }
+
+        Assert.Equal(5, _buffer.Statistics.BufferedFrames);
+        for (var i = 0; i < 250; i++)
+        {
+            Insert(seq++);
+            Pull();
+        }
+
+        Assert.InRange(_buffer.Statistics.BufferedFrames, 3, 4); // back near the 60 ms target
+        Assert.True(_buffer.Statistics.DroppedFrames >= 1);
+    }
+
+    [Fact]
     public void A_long_silence_stops_playout_and_a_new_stream_buffers_again()
     {
         Insert(10);
