@@ -97,6 +97,32 @@ public class OpusTests
     }
 
     [Fact]
+    public void Five_percent_random_loss_keeps_audio_flowing_every_20_ms()
+    {
+        var time = new FakeTimeProvider();
+        var track = AudioTestKit.NewRemoteTrack();
+        var frames = new List<AudioFrame>();
+        using var receiver = new AudioReceiver(track, [OpusFec], null, time);
+        receiver.FrameReceived += (_, f) => frames.Add(f);
+        var random = new Random(5);
+        var transport = new LoopbackAudioTransport([OpusFec], track) { Drop = _ => random.NextDouble() < 0.05 };
+        using var sender = new AudioSender(new SyllableToneSource(440), transport, null, time);
+        sender.Start();
+        for (var i = 0; i < 250; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+        }
+
+        var stats = receiver.Statistics;
+        var lost = transport.Sent.Count - stats.JitterBuffer.PacketsInserted;
+        Assert.True(lost >= 5, $"{lost} packets lost");
+        Assert.Equal(stats.JitterBuffer.LostFrames, stats.FecRecovered + stats.ConcealedFrames);
+        Assert.Equal(frames.Count, stats.FramesDecoded + stats.FecRecovered + stats.ConcealedFrames);
+        Assert.InRange(frames.Count, 245, 250); // one frame per 20 ms once playout started
+        Assert.InRange(AudioTestKit.DominantFrequency(AudioTestKit.Concat(frames.Skip(10)), 48_000), 435, 445);
+    }
+
+    [Fact]
     public void Corrupt_payloads_are_rejected_without_throwing()
     {
         using var decoder = new OpusAudioDecoder(1);
