@@ -1,0 +1,109 @@
+namespace P2PCall.WebRtc.Media.Audio;
+
+/// <summary>Settings for the encoder a sender picks from the negotiated codecs.</summary>
+public sealed class AudioEncoderOptions
+{
+    /// <summary>Opus bitrate in bit/s. Default 32,000.</summary>
+    public int OpusBitrate { get; init; } = 32_000;
+
+    /// <summary>Send stereo Opus; null follows the remote's <c>stereo=1</c> (RFC 7587 §6.1). Default null.</summary>
+    public bool? OpusStereo { get; init; }
+
+    /// <summary>Add Opus in-band FEC; null follows the remote's <c>useinbandfec=1</c> (RFC 7587 §6.1). Default null.</summary>
+    public bool? OpusInbandFec { get; init; }
+
+    /// <summary>Opus complexity 0–10. Default 5.</summary>
+    public int OpusComplexity { get; init; } = 5;
+}
+
+/// <summary>Settings for the decoders a receiver creates.</summary>
+public sealed class AudioDecoderOptions
+{
+    /// <summary>Opus output channels; null decodes stereo when the remote announces <c>sprop-stereo=1</c>, else mono.</summary>
+    public int? OpusChannels { get; init; }
+
+    /// <summary>Rebuild lost Opus frames from the next packet's in-band FEC when available. Default true.</summary>
+    public bool OpusUseInbandFec { get; init; } = true;
+}
+
+/// <summary>Chooses and creates audio codecs from negotiated <see cref="RTCRtpCodecParameters"/>.</summary>
+public static class AudioCodecs
+{
+    /// <summary>The codecs offered by default when none were negotiated: Opus (111), PCMU (0), PCMA (8).</summary>
+    public static IReadOnlyList<RTCRtpCodecParameters> Defaults { get; } =
+    [
+        new(111, "audio/opus", 48_000, 2, "minptime=10;useinbandfec=1"),
+        new(0, "audio/PCMU", 8000, 1, null),
+        new(8, "audio/PCMA", 8000, 1, null),
+    ];
+
+    /// <summary>True for Opus, PCMU and PCMA.</summary>
+    /// <param name="codec">A negotiated codec.</param>
+    public static bool IsSupported(RTCRtpCodecParameters codec)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        return Name(codec) switch
+        {
+            "opus" => codec.ClockRate == 48_000, // RFC 7587 §7: always opus/48000/2
+            "pcmu" or "pcma" => codec.ClockRate == 8000,
+            _ => false,
+        };
+    }
+
+    /// <summary>The first supported codec of the list (the remote's order of preference), or null.</summary>
+    /// <param name="codecs">The negotiated codecs.</param>
+    public static RTCRtpCodecParameters? Select(IReadOnlyList<RTCRtpCodecParameters> codecs)
+    {
+        ArgumentNullException.ThrowIfNull(codecs);
+        return codecs.FirstOrDefault(IsSupported);
+    }
+
+    /// <summary>Creates an encoder sending with the codec's negotiated payload type.</summary>
+    /// <param name="codec">A supported codec.</param>
+    /// <param name="options">Encoder settings; defaults when null.</param>
+    /// <exception cref="NotSupportedException">The codec is not Opus, PCMU or PCMA.</exception>
+    public static IAudioEncoder CreateEncoder(RTCRtpCodecParameters codec, AudioEncoderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        options ??= new AudioEncoderOptions();
+        return Name(codec) switch
+        {
+            "opus" when IsSupported(codec) => new OpusAudioEncoder(codec.PayloadType, new OpusEncoderSettings
+            {
+                Channels = (options.OpusStereo ?? AudioFmtp.IsOne(codec.SdpFmtpLine, "stereo")) ? 2 : 1,
+                Bitrate = options.OpusBitrate,
+                UseInbandFec = options.OpusInbandFec ?? AudioFmtp.IsOne(codec.SdpFmtpLine, "useinbandfec"),
+                Complexity = options.OpusComplexity,
+            }),
+            "pcmu" when IsSupported(codec) => new G711Encoder(G711Law.MuLaw, codec.PayloadType),
+            "pcma" when IsSupported(codec) => new G711Encoder(G711Law.ALaw, codec.PayloadType),
+            _ => throw new NotSupportedException($"No audio encoder for {codec.MimeType}/{codec.ClockRate}."),
+        };
+    }
+
+    /// <summary>Creates a decoder for the codec.</summary>
+    /// <param name="codec">A supported codec.</param>
+    /// <param name="options">Decoder settings; defaults when null.</param>
+    /// <exception cref="NotSupportedException">The codec is not Opus, PCMU or PCMA.</exception>
+    public static IAudioDecoder CreateDecoder(RTCRtpCodecParameters codec, AudioDecoderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        options ??= new AudioDecoderOptions();
+        return Name(codec) switch
+        {
+            "opus" when IsSupported(codec) => new OpusAudioDecoder(
+                options.OpusChannels ?? (AudioFmtp.IsOne(codec.SdpFmtpLine, "sprop-stereo") ? 2 : 1),
+                options.OpusUseInbandFec),
+            "pcmu" when IsSupported(codec) => new G711Decoder(G711Law.MuLaw),
+            "pcma" when IsSupported(codec) => new G711Decoder(G711Law.ALaw),
+            _ => throw new NotSupportedException($"No audio decoder for {codec.MimeType}/{codec.ClockRate}."),
+        };
+    }
+
+    private static string Name(RTCRtpCodecParameters codec)
+    {
+        var mime = codec.MimeType;
+        var slash = mime.IndexOf('/');
+        return (slash < 0 ? mime : mime[(slash + 1)..]).ToLowerInvariant();
+    }
+}

@@ -1,0 +1,239 @@
+using System.Security.Cryptography;
+
+namespace P2PCall.WebRtc.Media.Audio;
+
+/// <summary>Settings of an <see cref="AudioSender"/>.</summary>
+public sealed class AudioSenderOptions
+{
+    /// <summary>Encoder settings.</summary>
+    public AudioEncoderOptions Encoder { get; init; } = new();
+}
+
+/// <summary>
+/// The audio send pump: every 20 ms (on the injected <see cref="TimeProvider"/>) it reads a frame from the
+/// source, converts it to the codec's rate and channels, encodes it and hands it to the RTP sender with
+/// the RTP timestamp and marker bit of RFC 3551 §4.1. The codec is the first of the negotiated codecs we
+/// support, chosen at <see cref="Start"/>.
+/// </summary>
+public sealed class AudioSender : IDisposable, IAsyncDisposable
+{
+    private const int MaxCatchUpFrames = 5;
+    private static readonly long FrameTicks = TimeSpan.FromMilliseconds(20).Ticks;
+
+    private readonly IAudioSource _source;
+    private readonly IAudioRtpTransport _transport;
+    private readonly AudioSenderOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly byte[] _payload = new byte[1500];
+
+    private ITimer? _timer;
+    private IAudioEncoder? _encoder;
+    private AudioResampler? _resampler;
+    private short[] _sourceFrame = [];
+    private short[] _codecFrame = [];
+    private long _startTimestamp;
+    private long _framesDue;
+    private uint _rtpTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue); // RFC 3550 §5.1: random start
+    private bool _marker;
+    private int _disposed;
+
+    /// <summary>Creates a sender for a negotiated <see cref="RTCRtpSender"/>.</summary>
+    /// <param name="source">The audio to send, for example a <see cref="LocalAudioTrack"/>.</param>
+    /// <param name="sender">The RTP sender of the audio transceiver.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    public AudioSender(IAudioSource source, RTCRtpSender sender, AudioSenderOptions? options = null, TimeProvider? timeProvider = null)
+        : this(source, new RtpSenderAudioTransport(sender ?? throw new ArgumentNullException(nameof(sender))), options, timeProvider)
+    {
+    }
+
+    internal AudioSender(IAudioSource source, IAudioRtpTransport transport, AudioSenderOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        AudioFormat.Validate(source.SampleRate, source.Channels);
+        _source = source;
+        _transport = transport;
+        _options = options ?? new AudioSenderOptions();
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The encoder in use, once started.</summary>
+    public IAudioEncoder? Encoder => _encoder;
+
+    /// <summary>True between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public bool IsRunning => _timer is not null;
+
+    /// <summary>Frames encoded and handed to the transport.</summary>
+    public long FramesSent { get; private set; }
+
+    /// <summary>Frames the transport refused (not connected yet, direction inactive).</summary>
+    public long FramesNotSent { get; private set; }
+
+    /// <summary>20 ms slots with no audio from the source (nothing sent; the next packet starts a talk spurt).</summary>
+    public long FramesSkipped { get; private set; }
+
+    /// <summary>The exception that stopped the pump, when the source or encoder failed.</summary>
+    public Exception? LastError { get; private set; }
+
+    /// <summary>The source ended or failed (see <see cref="LastError"/>); the pump has stopped. Raised on the timer thread.</summary>
+    public event EventHandler? SourceEnded;
+
+    /// <summary>Chooses the codec from the negotiated list and starts the 20 ms pump. Idempotent.</summary>
+    /// <exception cref="NotSupportedException">No negotiated codec is Opus, PCMU or PCMA.</exception>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        lock (_gate)
+        {
+            if (_timer is not null)
+            {
+                return;
+            }
+
+            if (_encoder is null)
+            {
+                var codec = AudioCodecs.Select(_transport.Codecs)
+                    ?? throw new NotSupportedException("None of the negotiated codecs is Opus, PCMU or PCMA: " + string.Join(", ", _transport.Codecs.Select(c => c.MimeType)));
+                _encoder = AudioCodecs.CreateEncoder(codec, _options.Encoder);
+                _resampler = new AudioResampler(_source.SampleRate, _source.Channels, _encoder.SampleRate, _encoder.Channels);
+                _sourceFrame = new short[AudioFormat.FrameSamples(_source.SampleRate) * _source.Channels];
+                _codecFrame = new short[_encoder.FrameSamplesPerChannel * _encoder.Channels];
+            }
+
+            _marker = true; // RFC 3551 §4.1: the first packet of a talk spurt carries the marker
+            _framesDue = 0;
+            _startTimestamp = _time.GetTimestamp();
+            var period = TimeSpan.FromTicks(FrameTicks);
+            _timer = _time.CreateTimer(static state => ((AudioSender)state!).OnTimer(), this, period, period);
+        }
+    }
+
+    /// <summary>Stops the pump; a later <see cref="Start"/> resumes with a new talk spurt.</summary>
+    public void Stop()
+    {
+        ITimer? timer;
+        lock (_gate)
+        {
+            timer = _timer;
+            _timer = null;
+        }
+
+        timer?.Dispose();
+    }
+
+    /// <summary>Encodes and sends the frames due now (normally one). Exposed for tests and manual pumping.</summary>
+    internal void OnTimer()
+    {
+        var ended = false;
+        lock (_gate)
+        {
+            if (_timer is null || _encoder is null)
+            {
+                return;
+            }
+
+            // Frames due from elapsed time, so a late timer callback catches up instead of drifting.
+            var due = (_time.GetElapsedTime(_startTimestamp).Ticks / FrameTicks) - _framesDue;
+            if (due > MaxCatchUpFrames)
+            {
+                // Far behind (the process stalled): skip ahead in RTP time rather than bursting.
+                var skipped = due - 1;
+                _rtpTimestamp += (uint)(skipped * _encoder.RtpTimestampIncrement);
+                _framesDue += skipped;
+                _marker = true;
+                due = 1;
+            }
+
+            try
+            {
+                for (; due > 0 && !ended; due--)
+                {
+                    _framesDue++;
+                    ended = SendOneFrameLocked();
+                }
+            }
+            catch (Exception e)
+            {
+                // A failing source (for example a file read error) ends the pump; an exception escaping a
+                // timer callback would end the process.
+                LastError = e;
+                ended = true;
+            }
+
+            if (ended)
+            {
+                _timer?.Dispose();
+                _timer = null;
+            }
+        }
+
+        if (ended)
+        {
+            SourceEnded?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    private bool SendOneFrameLocked()
+    {
+        var encoder = _encoder!;
+        var result = _source.ReadFrame(_sourceFrame);
+        if (result == AudioReadResult.Ended)
+        {
+            return true;
+        }
+
+        if (result == AudioReadResult.NoData)
+        {
+            // RFC 3551 §4.1: time keeps running through silence; the next packet starts a talk spurt.
+            FramesSkipped++;
+            _rtpTimestamp += (uint)encoder.RtpTimestampIncrement;
+            _marker = true;
+            return false;
+        }
+
+        ReadOnlySpan<short> pcm = _sourceFrame;
+        if (!_resampler!.IsIdentity)
+        {
+            _resampler.Convert(_sourceFrame, _codecFrame);
+            pcm = _codecFrame;
+        }
+
+        var length = encoder.Encode(pcm, _payload);
+        if (length > 0 && _transport.SendRtp(encoder.PayloadType, _rtpTimestamp, _marker, _payload.AsSpan(0, length)))
+        {
+            FramesSent++;
+            _marker = false;
+        }
+        else
+        {
+            FramesNotSent++;
+        }
+
+        // RFC 3551 §4.1 / RFC 7587 §4.1: the timestamp advances by the samples per frame at the RTP clock.
+        _rtpTimestamp += (uint)encoder.RtpTimestampIncrement;
+        return false;
+    }
+
+    /// <summary>Stops the pump and releases the encoder.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Stop();
+        lock (_gate)
+        {
+            _encoder?.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
