@@ -120,6 +120,23 @@ internal sealed class BrowserPeer
     public Task WaitForAsync(string condition, int timeoutMs = 30000) =>
         _page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = timeoutMs, PollingInterval = 50 });
 
+    /// <summary>Waits until an inbound-rtp field of one kind exceeds a threshold; returns its value.</summary>
+    public async Task<double> WaitForInboundAsync(string kind, string field, double above, int timeoutMs = 30000)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
+        {
+            var value = await InboundAsync(kind, field);
+            if (value > above)
+            {
+                return value;
+            }
+
+            Assert.True(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds < timeoutMs, $"Chromium's inbound {kind} {field} stayed at {value}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Sum of a numeric field over inbound-rtp stats of one kind (W3C webrtc-stats).</summary>
     public Task<double> InboundAsync(string kind, string field) =>
         EvaluateAsync<double>($$"""

@@ -148,6 +148,7 @@ public sealed partial class RTCPeerConnection
                 }
 
                 StartRtcp();
+                StartLocalMedia();
 
                 // The peer may start sending the moment its side of the handshake ends, a little before ours does.
                 foreach (var datagram in early)
@@ -327,6 +328,7 @@ public sealed partial class RTCPeerConnection
         }
 
         StopRtcp();
+        await StopLocalMediaAsync().ConfigureAwait(false);
         await CloseUpperTransportsAsync().ConfigureAwait(false);
         if (dtls is not null)
         {

@@ -1,0 +1,49 @@
+using P2PCall.WebRtc.Media.Audio;
+
+namespace P2PCall.WebRtc;
+
+/// <summary>
+/// Local tracks that carry their own source start sending by themselves once the transport is secure, as a
+/// browser's tracks do after addTrack: a <see cref="LocalAudioTrack"/> gets an <see cref="AudioSender"/>
+/// (encoder chosen from the negotiated codecs, 20 ms frames on the connection's clock).
+/// </summary>
+public sealed partial class RTCPeerConnection
+{
+    private readonly List<IAsyncDisposable> _mediaPumps = [];
+
+    private void StartLocalMedia()
+    {
+        lock (_gate)
+        {
+            if (_mediaPumps.Count > 0 || IsClosed)
+            {
+                return;
+            }
+
+            foreach (var sender in _senders)
+            {
+                if (sender.Track is LocalAudioTrack audio && sender.Transceiver.Sending)
+                {
+                    var pump = new AudioSender(audio, sender, null, _time);
+                    pump.Start();
+                    _mediaPumps.Add(pump);
+                }
+            }
+        }
+    }
+
+    private async Task StopLocalMediaAsync()
+    {
+        IAsyncDisposable[] pumps;
+        lock (_gate)
+        {
+            pumps = [.. _mediaPumps];
+            _mediaPumps.Clear();
+        }
+
+        foreach (var pump in pumps)
+        {
+            await pump.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
