@@ -1,0 +1,250 @@
+using System.Buffers.Binary;
+using System.Text;
+using P2PCall.WebRtc.Sctp;
+
+namespace P2PCall.WebRtc.DataChannels;
+
+/// <summary>
+/// The data channels of one SCTP association: stream ids by DTLS role (RFC 8832 §6: client even, server odd),
+/// the Data Channel Establishment Protocol (DATA_CHANNEL_OPEN / ACK, RFC 8832 §5), and message PPIDs
+/// (RFC 8831 §8). Malformed DCEP messages are dropped and counted.
+/// </summary>
+internal sealed class DataChannelManager
+{
+    public const uint PpidDcep = 50;
+    public const uint PpidString = 51;
+    public const uint PpidBinary = 53;
+    public const uint PpidStringEmpty = 56;
+    public const uint PpidBinaryEmpty = 57;
+    private const byte MessageOpen = 0x03;
+    private const byte MessageAck = 0x02;
+    private const byte ChannelReliable = 0x00;
+    private const byte UnorderedBit = 0x80;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ushort, RTCDataChannel> _channels = [];
+    private readonly List<RTCDataChannel> _unassigned = [];
+    private readonly Action<Action> _raise;
+    private bool _isDtlsClient;
+    private ushort _nextId;
+
+    public DataChannelManager(SctpAssociation association, Action<Action> raise)
+    {
+        Association = association;
+        _raise = raise;
+        association.MessageReceived += OnMessage;
+        association.Established += OnEstablished;
+        association.BytesAcknowledged += (stream, bytes) =>
+        {
+            RTCDataChannel? channel;
+            lock (_gate)
+            {
+                _channels.TryGetValue(stream, out channel);
+            }
+
+            channel?.OnAcknowledged(bytes);
+        };
+        association.Aborted += () =>
+        {
+            foreach (var channel in Channels)
+            {
+                channel.OnClosed(new InvalidOperationException("The SCTP association was aborted."));
+            }
+        };
+    }
+
+    public SctpAssociation Association { get; }
+
+    /// <summary>The peer's a=max-message-size (RFC 8841 §6; 64 KiB when it gives none).</summary>
+    public int RemoteMaxMessageSize { get; set; } = 65536;
+
+    /// <summary>Sets the DTLS role once negotiation knows it: the client takes even stream ids (RFC 8832 §6).</summary>
+    public void SetRole(bool isDtlsClient)
+    {
+        lock (_gate)
+        {
+            _isDtlsClient = isDtlsClient;
+            _nextId = isDtlsClient ? (ushort)0 : (ushort)1;
+        }
+    }
+
+    /// <summary>DCEP messages that could not be read.</summary>
+    public long MalformedMessages { get; private set; }
+
+    /// <summary>The remote side opened a channel (DATA_CHANNEL_OPEN).</summary>
+    public event Action<RTCDataChannel>? RemoteChannelOpened;
+
+    private RTCDataChannel[] Channels
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _channels.Values, .. _unassigned];
+            }
+        }
+    }
+
+    internal void Raise(Action action) => _raise(action);
+
+    /// <summary>Creates a channel; in-band ones send DATA_CHANNEL_OPEN once the association is up.</summary>
+    public RTCDataChannel Create(string label, RTCDataChannelInit options)
+    {
+        if (options.MaxRetransmits is not null || options.MaxPacketLifeTime is not null)
+        {
+            // Refused rather than silently reliable (a bug class of other stacks): PR-SCTP is not implemented yet.
+            throw new NotSupportedException("Partially reliable data channels (maxRetransmits, maxPacketLifeTime) need RFC 3758, which is not implemented yet.");
+        }
+
+        if (Encoding.UTF8.GetByteCount(label) > ushort.MaxValue || Encoding.UTF8.GetByteCount(options.Protocol) > ushort.MaxValue)
+        {
+            throw new ArgumentException("A data channel label and protocol are at most 65535 UTF-8 bytes (RFC 8832 §5.1).");
+        }
+
+        RTCDataChannel channel;
+        lock (_gate)
+        {
+            ushort? id = options.Negotiated ? options.Id ?? throw new ArgumentException("A negotiated data channel needs an id.", nameof(options)) : null;
+            channel = new RTCDataChannel(this, label, options, id);
+            if (id is { } fixedId)
+            {
+                if (!_channels.TryAdd(fixedId, channel))
+                {
+                    throw new ArgumentException($"Stream id {fixedId} is in use.", nameof(options));
+                }
+            }
+            else
+            {
+                _unassigned.Add(channel);
+            }
+        }
+
+        if (Association.IsEstablished)
+        {
+            OnEstablished();
+        }
+
+        return channel;
+    }
+
+    private void OnEstablished()
+    {
+        List<RTCDataChannel> toOpen;
+        lock (_gate)
+        {
+            toOpen = [.. _unassigned];
+            _unassigned.Clear();
+            foreach (var channel in toOpen)
+            {
+                while (_channels.ContainsKey(_nextId))
+                {
+                    _nextId += 2;
+                }
+
+                channel.Id = _nextId;
+                _channels[_nextId] = channel;
+                _nextId += 2;
+            }
+
+            foreach (var negotiated in _channels.Values.Where(c => c.Negotiated))
+            {
+                negotiated.OnOpen();
+            }
+        }
+
+        foreach (var channel in toOpen)
+        {
+            SendOpen(channel);
+        }
+    }
+
+    private void SendOpen(RTCDataChannel channel)
+    {
+        var label = Encoding.UTF8.GetBytes(channel.Label);
+        var protocol = Encoding.UTF8.GetBytes(channel.Protocol);
+        var message = new byte[12 + label.Length + protocol.Length];
+        message[0] = MessageOpen;
+        message[1] = (byte)(ChannelReliable | (channel.Ordered ? 0 : UnorderedBit));
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(2), 256); // priority: normal
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(8), (ushort)label.Length);
+        BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(10), (ushort)protocol.Length);
+        label.CopyTo(message, 12);
+        protocol.CopyTo(message, 12 + label.Length);
+        // RFC 8832 §6: DCEP messages are sent ordered and reliably on the channel's stream.
+        Association.Send(channel.Id!.Value, PpidDcep, message, ordered: true);
+    }
+
+    private void OnMessage(ushort stream, uint ppid, byte[] data)
+    {
+        RTCDataChannel? channel;
+        lock (_gate)
+        {
+            _channels.TryGetValue(stream, out channel);
+        }
+
+        switch (ppid)
+        {
+            case PpidDcep:
+                OnDcep(stream, channel, data);
+                break;
+            case PpidString or 52 when channel is not null:
+                channel.OnOpen(); // RFC 8832 §6: data before the ACK also opens the channel
+                channel.OnMessage(RTCDataChannelMessageEventArgs.FromText(Encoding.UTF8.GetString(data)));
+                break;
+            case PpidStringEmpty when channel is not null:
+                channel.OnOpen();
+                channel.OnMessage(RTCDataChannelMessageEventArgs.FromText(string.Empty));
+                break;
+            case PpidBinary or 54 when channel is not null:
+                channel.OnOpen();
+                channel.OnMessage(RTCDataChannelMessageEventArgs.FromBinary(data));
+                break;
+            case PpidBinaryEmpty when channel is not null:
+                channel.OnOpen();
+                channel.OnMessage(RTCDataChannelMessageEventArgs.FromBinary(ReadOnlyMemory<byte>.Empty));
+                break;
+            default:
+                MalformedMessages++;
+                break;
+        }
+    }
+
+    private void OnDcep(ushort stream, RTCDataChannel? existing, byte[] data)
+    {
+        if (data.Length >= 1 && data[0] == MessageAck && data.Length == 1)
+        {
+            existing?.OnOpen();
+            return;
+        }
+
+        if (data.Length < 12 || data[0] != MessageOpen || existing is not null || (stream % 2 == 0) == _isDtlsClient)
+        {
+            MalformedMessages++; // wrong type or length, a stream already in use, or the wrong parity for the peer's role
+            return;
+        }
+
+        var labelLength = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(8));
+        var protocolLength = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(10));
+        if (12 + labelLength + protocolLength != data.Length)
+        {
+            MalformedMessages++;
+            return;
+        }
+
+        var type = data[1];
+        var channel = new RTCDataChannel(this, Encoding.UTF8.GetString(data, 12, labelLength), new RTCDataChannelInit
+        {
+            Ordered = (type & UnorderedBit) == 0,
+            Protocol = Encoding.UTF8.GetString(data, 12 + labelLength, protocolLength),
+        }, stream);
+        lock (_gate)
+        {
+            _channels[stream] = channel;
+        }
+
+        Association.Send(stream, PpidDcep, [MessageAck], ordered: true);
+        // The data-channel event first, then open: what the app subscribes there sees every later event.
+        _raise(() => RemoteChannelOpened?.Invoke(channel));
+        channel.OnOpen();
+    }
+}
