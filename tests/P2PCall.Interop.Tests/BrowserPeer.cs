@@ -16,6 +16,16 @@ internal sealed class BrowserPeer
           window.pc = new RTCPeerConnection();
           const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
           for (const track of stream.getTracks()) { pc.addTrack(track); }
+          // The seed's data channel, and the other side's, recording what arrives.
+          window.got = [];
+          window.remoteChannels = [];
+          const wire = ch => {
+            ch.binaryType = "arraybuffer";
+            ch.onmessage = e => got.push(typeof e.data === "string" ? e.data : "bin:" + e.data.byteLength);
+          };
+          window.chat = pc.createDataChannel("chat");
+          wire(chat);
+          pc.ondatachannel = e => { remoteChannels.push(e.channel); wire(e.channel); };
           pc.onicecandidate = e => { if (e.candidate) { window.toDotnet(JSON.stringify(e.candidate)); } };
           window.addRemoteCandidate = async c => {
             if (!pc.remoteDescription) { pending.push(c); return; }

@@ -45,3 +45,17 @@ public sealed class ChromiumFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that drives a real Chromium; skipped (with the reason) outside a loopback-only network namespace.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ChromiumTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the test may not run here.</summary>
+    public ChromiumTheoryAttribute()
+    {
+        if (LoopbackNamespace.WhyNot() is { } why)
+        {
+            Skip = why;
+        }
+    }
+}
