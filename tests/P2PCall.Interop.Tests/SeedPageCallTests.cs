@@ -1,0 +1,138 @@
+using Microsoft.Extensions.DependencyInjection;
+using P2PCall.Core.Calls;
+using P2PCall.Signaling.SocketIO.Tests;
+using P2PCall.WebRtc;
+using P2PCall.WebRtc.Media;
+
+namespace P2PCall.Interop.Tests;
+
+/// <summary>
+/// .NET sessions and the seed's browser page calling each other through the real Node signaling server, both
+/// ways: connected on both sides, audio from each reaching the other, "chat" each way, hangup from either end.
+/// </summary>
+public sealed class SeedPageCallTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private static ServiceProvider DotnetApp(SignalingServer server, string user)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IMediaDevices>(new MediaDevices());
+        services.AddP2PCall(o =>
+        {
+            o.LoopbackOnly = true;
+            o.Video = false; // VP8 is not in this build yet: the .NET side sends audio, receives both
+        }).AddSocketIOSignaling(o =>
+        {
+            o.ServerUri = server.Uri;
+            o.UserId = user;
+        });
+        return services.BuildServiceProvider();
+    }
+
+    private static Task WhenOpen(IDataChannel channel)
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.Open += (_, _) => open.TrySetResult();
+        if (channel.ReadyState == RTCDataChannelState.Open)
+        {
+            open.TrySetResult();
+        }
+
+        return open.Task.WaitAsync(Deadline);
+    }
+
+    private static void Watch(CallSession session, TaskCompletionSource<string> chat, TaskCompletionSource audio, TaskCompletionSource video)
+    {
+        session.DataChannelReceived += (_, d) => d.Channel.Message += (_, m) => chat.TrySetResult(m.Text ?? "binary");
+        session.RemoteTrack += (_, t) => ((RemoteMediaStreamTrack)t.Track).RtpReceived += (_, _) =>
+            (t.Track.Kind == MediaKind.Audio ? audio : video).TrySetResult();
+    }
+
+    [ChromiumFact]
+    public async Task Dotnet_caller_session_calls_the_seed_page()
+    {
+        await using var server = await SignalingServer.StartAsync();
+        var page = await chromium.NewPageAsync($"{server.Uri}?userId=B&autoAccept=1");
+        await server.WaitConnectedAsync("B");
+        await using var app = DotnetApp(server, "dotnet");
+        var client = app.GetRequiredService<ICallClient>();
+        await client.StartAsync();
+        var chat = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var audio = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var video = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var call = await client.CallAsync("B", s => Watch(s, chat, audio, video));
+        await call.WaitForConnectedAsync().WaitAsync(Deadline);
+        await page.WaitForFunctionAsync("() => seed.localRtcPc && seed.localRtcPc.connectionState === 'connected'", null, new() { Timeout = 30000 });
+        await WhenOpen(call.ChatChannel!);
+        await page.WaitForFunctionAsync("() => seed.channel && seed.channel.readyState === 'open'", null, new() { Timeout = 30000 });
+        call.ChatChannel!.Send("hello browser");
+        await page.EvaluateAsync("() => seed.send('hello dotnet')");
+
+        Assert.Equal("hello dotnet", await chat.Task.WaitAsync(Deadline));
+        await page.WaitForFunctionAsync("() => seed.stats.chatReceived === 1", null, new() { Timeout = 30000 });
+        await audio.Task.WaitAsync(Deadline); // the page's microphone, as authenticated Opus RTP
+        await page.WaitForFunctionAsync("""
+            async () => { let n = 0; (await seed.localRtcPc.getStats()).forEach(s => { if (s.type === "inbound-rtp" && s.kind === "audio") n = s.packetsReceived; }); return n > 10; }
+            """, null, new() { Timeout = 30000, PollingInterval = 200 });
+        await call.HangupAsync();
+        await page.WaitForFunctionAsync("() => seed.endReason === 'remote hangup'", null, new() { Timeout = 30000 });
+    }
+
+    [ChromiumFact]
+    public async Task The_seed_page_calls_a_dotnet_callee_session()
+    {
+        await using var server = await SignalingServer.StartAsync();
+        await using var app = DotnetApp(server, "dotnet");
+        var client = app.GetRequiredService<ICallClient>();
+        await client.StartAsync();
+        var chat = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var audio = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var video = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var incoming = new TaskCompletionSource<CalleeSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.IncomingCall += (_, e) =>
+        {
+            Watch(e.Session, chat, audio, video);
+            incoming.TrySetResult(e.Session);
+            _ = e.Session.AcceptAsync();
+        };
+
+        var page = await chromium.NewPageAsync($"{server.Uri}?userId=A&peer=dotnet&autoCall=1");
+        var call = await incoming.Task.WaitAsync(Deadline);
+        await call.WaitForConnectedAsync().WaitAsync(Deadline);
+        await page.WaitForFunctionAsync("() => seed.localRtcPc && seed.localRtcPc.connectionState === 'connected'", null, new() { Timeout = 30000 });
+        await WhenOpen(call.ChatChannel!);
+        await page.WaitForFunctionAsync("() => seed.channel && seed.channel.readyState === 'open'", null, new() { Timeout = 30000 });
+        call.ChatChannel!.Send("hello browser");
+        await page.EvaluateAsync("() => seed.send('hello dotnet')");
+
+        Assert.Equal("hello dotnet", await chat.Task.WaitAsync(Deadline));
+        await page.WaitForFunctionAsync("() => seed.stats.chatReceived === 1", null, new() { Timeout = 30000 });
+        await audio.Task.WaitAsync(Deadline);
+        await video.Task.WaitAsync(Deadline); // the page's camera: VP8 RTP reaches us (decoding needs the VP8 layer)
+        await page.EvaluateAsync("() => seed.hangup()");
+        Assert.Equal(CallEndReason.RemoteHangup, (await call.Completion.WaitAsync(Deadline)).Reason);
+    }
+
+    [ChromiumFact]
+    public async Task A_reject_from_the_page_and_an_offline_user_reach_the_dotnet_caller()
+    {
+        await using var server = await SignalingServer.StartAsync();
+        var page = await chromium.NewPageAsync($"{server.Uri}?userId=B");
+        await server.WaitConnectedAsync("B");
+        await using var app = DotnetApp(server, "dotnet");
+        var client = app.GetRequiredService<ICallClient>();
+        await client.StartAsync();
+
+        var offline = await client.CallAsync("nobody");
+        Assert.Equal(CallEndReason.PeerUnavailable, (await offline.Completion.WaitAsync(Deadline)).Reason);
+
+        var rejected = await client.CallAsync("B");
+        await page.WaitForFunctionAsync("() => document.getElementById('state').textContent === 'ringing'", null, new() { Timeout = 30000 });
+        await page.EvaluateAsync("() => seed.reject()");
+        var ended = await rejected.Completion.WaitAsync(Deadline);
+        Assert.Equal(CallEndReason.Rejected, ended.Reason);
+        Assert.Equal("rejected", ended.Detail);
+    }
+}
