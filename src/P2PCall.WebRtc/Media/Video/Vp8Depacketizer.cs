@@ -5,7 +5,8 @@ namespace P2PCall.WebRtc.Media.Video;
 /// <param name="RtpTimestamp">The RTP timestamp shared by its packets.</param>
 /// <param name="IsKeyframe">RFC 7741 §4.3 keyframe detection.</param>
 /// <param name="PictureId">The PictureID, or -1.</param>
-public readonly record struct Vp8AssembledFrame(byte[] Data, uint RtpTimestamp, bool IsKeyframe, int PictureId);
+/// <param name="AfterGap">Sequence numbers are missing between the previous emitted frame and this one (a whole frame was lost).</param>
+public readonly record struct Vp8AssembledFrame(byte[] Data, uint RtpTimestamp, bool IsKeyframe, int PictureId, bool AfterGap);
 
 /// <summary>
 /// Reassembles VP8 frames: packets are grouped by RTP timestamp and ordered by sequence number (wrap-aware),
@@ -81,6 +82,8 @@ public sealed class Vp8Depacketizer
     }
 
     private int? _markerKey;
+    private ushort _lastSeq;
+    private bool _haveLastSeq;
 
     private bool TryComplete(out Vp8AssembledFrame frame)
     {
@@ -125,7 +128,11 @@ public sealed class Vp8Depacketizer
             at += p.Length - d.HeaderLength;
         }
 
-        frame = new Vp8AssembledFrame(data, _timestamp, Vp8PayloadDescriptor.IsKeyframeStart(firstPacket), d0.PictureId);
+        ushort firstSeq = (ushort)(_baseSeq + first);
+        bool gap = _haveLastSeq && firstSeq != (ushort)(_lastSeq + 1);
+        _lastSeq = (ushort)(_baseSeq + last);
+        _haveLastSeq = true;
+        frame = new Vp8AssembledFrame(data, _timestamp, Vp8PayloadDescriptor.IsKeyframeStart(firstPacket), d0.PictureId, gap);
         FinishCurrent();
         return true;
     }
