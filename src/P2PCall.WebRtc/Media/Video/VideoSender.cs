@@ -1,0 +1,141 @@
+using P2PCall.WebRtc.Media.Video.Vpx;
+
+namespace P2PCall.WebRtc.Media.Video;
+
+/// <summary>The one thing a <see cref="VideoSender"/> needs from the RTP layer; <see cref="RTCRtpSender"/> in a call.</summary>
+internal interface IVideoRtpTransport
+{
+    /// <summary>Sends one RTP packet; false when it could not be sent.</summary>
+    bool SendRtp(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload);
+}
+
+/// <summary>
+/// Reads a <see cref="IVideoSource"/> at its frame rate on a <see cref="TimeProvider"/> timer, encodes VP8 and sends
+/// RFC 7741 packets through an <see cref="RTCRtpSender"/>; a PLI/FIR (<see cref="RTCRtpSender.KeyFrameRequested"/>)
+/// makes the next frame a keyframe. RTP timestamps use the 90 kHz video clock (RFC 7741 §4.1).
+/// </summary>
+public sealed class VideoSender : IDisposable
+{
+    private readonly IVideoSource _source;
+    private readonly IVideoRtpTransport _transport;
+    private readonly byte _payloadType;
+    private readonly Vp8Encoder _encoder;
+    private readonly Vp8Packetizer _packetizer;
+    private readonly TimeProvider _time;
+    private readonly RTCRtpSender? _sender;
+    private readonly object _gate = new();
+    private readonly uint _timestampBase;
+    private ITimer? _timer;
+    private long _startTicks;
+    private long _frames;
+    private bool _disposed;
+
+    /// <summary>Creates a sender over a negotiated <see cref="RTCRtpSender"/>.</summary>
+    /// <param name="sender">The RTP sender.</param>
+    /// <param name="source">The frames to send.</param>
+    /// <param name="payloadType">The negotiated VP8 payload type.</param>
+    /// <param name="bitrateKbps">Target bitrate in kbit/s.</param>
+    /// <param name="timeProvider">Clock for the frame timer; <see cref="TimeProvider.System"/> by default.</param>
+    public VideoSender(RTCRtpSender sender, IVideoSource source, byte payloadType, int bitrateKbps = 1000, TimeProvider? timeProvider = null)
+        : this(new SenderTransport(sender), source, payloadType, bitrateKbps, timeProvider)
+    {
+        _sender = sender;
+        sender.KeyFrameRequested += OnKeyFrameRequested;
+    }
+
+    internal VideoSender(IVideoRtpTransport transport, IVideoSource source, byte payloadType, int bitrateKbps = 1000, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(source);
+        _transport = transport;
+        _source = source;
+        _payloadType = payloadType;
+        _time = timeProvider ?? TimeProvider.System;
+        _encoder = new Vp8Encoder(new Vp8EncoderSettings { Width = source.Width, Height = source.Height, FrameRate = source.FrameRate, BitrateKbps = bitrateKbps });
+        _packetizer = new Vp8Packetizer(1100, Random.Shared.Next(0x8000));
+        _timestampBase = (uint)Random.Shared.Next(); // RFC 3550 §5.1: random initial timestamp
+    }
+
+    /// <summary>Frames encoded and sent.</summary>
+    public long FramesSent => Interlocked.Read(ref _frames);
+
+    /// <summary>Starts the frame timer.</summary>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _startTicks = _time.GetTimestamp();
+        TimeSpan period = TimeSpan.FromSeconds(1.0 / _source.FrameRate);
+        _timer ??= _time.CreateTimer(_ => SendNextFrame(), null, TimeSpan.Zero, period);
+    }
+
+    /// <summary>Makes the next frame a keyframe.</summary>
+    public void RequestKeyFrame()
+    {
+        lock (_gate)
+        {
+            _encoder.ForceKeyframe();
+        }
+    }
+
+    /// <summary>Reads, encodes and sends one frame now (the timer calls this each period).</summary>
+    public void SendNextFrame()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            TimeSpan elapsed = _time.GetElapsedTime(_startTicks);
+            I420Frame? frame = _source.ReadFrame(elapsed);
+            if (frame is null)
+            {
+                return;
+            }
+
+            Vp8EncodedFrame? encoded = _encoder.Encode(frame);
+            if (encoded is null)
+            {
+                return;
+            }
+
+            uint rtpTimestamp = _timestampBase + (uint)(elapsed.Ticks * 90_000 / TimeSpan.TicksPerSecond);
+            foreach (Vp8RtpPayload p in _packetizer.Packetize(encoded.Value.Data))
+            {
+                _transport.SendRtp(_payloadType, rtpTimestamp, p.Marker, p.Payload);
+            }
+
+            _frames++;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_sender is not null)
+        {
+            _sender.KeyFrameRequested -= OnKeyFrameRequested;
+        }
+
+        _timer?.Dispose();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _encoder.Dispose();
+        }
+    }
+
+    private void OnKeyFrameRequested(object? sender, EventArgs e) => RequestKeyFrame();
+
+    private sealed class SenderTransport(RTCRtpSender sender) : IVideoRtpTransport
+    {
+        public bool SendRtp(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
+            => sender.SendRtp(payloadType, timestamp, marker, payload);
+    }
+}

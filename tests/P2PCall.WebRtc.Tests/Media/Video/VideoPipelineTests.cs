@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Time.Testing;
+using P2PCall.WebRtc.Media.Video;
+
+namespace P2PCall.WebRtc.Tests.Media.Video;
+
+public sealed class VideoPipelineTests
+{
+    private sealed class LoopTransport(Func<ushort, bool> drop) : IVideoRtpTransport
+    {
+        private ushort _seq = 65530;
+
+        public VideoReceiver? Receiver { get; set; }
+
+        public bool SendRtp(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
+        {
+            ushort seq = _seq++;
+            if (!drop(seq))
+            {
+                Receiver!.OnRtpPacket(new RtpPacketInfo(payloadType, seq, timestamp, marker, 1234), payload);
+            }
+
+            return true;
+        }
+    }
+
+    [Fact]
+    public void Sender_into_receiver_decodes_frames_with_increasing_counters()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new LoopTransport(_ => false);
+        using var receiver = new VideoReceiver(() => { });
+        transport.Receiver = receiver;
+        var counters = new List<int>();
+        receiver.FrameDecoded += (_, f) => { Assert.True(TestPattern.TryReadCounter(f, out int c)); counters.Add(c); };
+        using var sender = new VideoSender(transport, new TestPatternVideoSource(320, 240, 30), 96, 800, time);
+        sender.Start();
+        for (int i = 0; i < 20; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1000.0 / 30));
+        }
+
+        Assert.True(counters.Count >= 20, $"{counters.Count} frames");
+        Assert.Equal(Enumerable.Range(0, counters.Count), counters);
+        Assert.Equal(0, receiver.FramesDropped);
+    }
+
+    [Fact]
+    public void A_lost_packet_requests_a_keyframe_and_decoding_resumes_after_it()
+    {
+        var time = new FakeTimeProvider();
+        VideoSender? sender = null;
+        int requests = 0;
+        var lossy = new LoopTransport(seq => seq == 2); // the 9th packet, after the sequence number wrapped
+        using var receiver = new VideoReceiver(() => { requests++; sender!.RequestKeyFrame(); });
+        lossy.Receiver = receiver;
+        var counters = new List<int>();
+        receiver.FrameDecoded += (_, f) => { TestPattern.TryReadCounter(f, out int c); counters.Add(c); };
+        sender = new VideoSender(lossy, new TestPatternVideoSource(320, 240, 30), 96, 800, time);
+        using (sender)
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                sender.SendNextFrame();
+                time.Advance(TimeSpan.FromMilliseconds(1000.0 / 30));
+            }
+        }
+
+        Assert.True(requests >= 1, $"requests {requests} dropped {receiver.FramesDropped} decoded {receiver.FramesDecoded} [{string.Join(",", counters)}]");
+        Assert.True(receiver.FramesDropped >= 1);
+        Assert.Contains(39, counters);
+        Assert.Equal(counters.OrderBy(c => c), counters);
+    }
+}
