@@ -9,7 +9,7 @@ namespace P2PCall.Core.Tests;
 
 /// <summary>
 /// The seed's call on the real stack: AddP2PCall + in-memory signaling, our RTCPeerConnection over loopback UDP
-/// (ICE, DTLS, SRTP, SCTP), a tone as the microphone, and the "chat" channels both ways.
+/// (ICE, DTLS, SRTP, SCTP), a tone as the microphone, a test pattern as the camera, and the "chat" channels both ways.
 /// </summary>
 public class RealStackCallTests
 {
@@ -20,7 +20,6 @@ public class RealStackCallTests
         services.AddP2PCall(o =>
         {
             o.LoopbackOnly = true;
-            o.Video = false; // VP8 is not in this build yet
         }).AddInMemorySignaling(o =>
         {
             o.UserId = user;
@@ -42,6 +41,7 @@ public class RealStackCallTests
         var chatAtB = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var chatAtA = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var audioAtA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var videoAtA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         clientB.IncomingCall += (_, e) =>
         {
             e.Session.DataChannelReceived += (_, d) => d.Channel.Message += (_, m) => chatAtB.TrySetResult(m.Text!);
@@ -51,7 +51,8 @@ public class RealStackCallTests
         var caller = await clientA.CallAsync("B", s =>
         {
             s.DataChannelReceived += (_, d) => d.Channel.Message += (_, m) => chatAtA.TrySetResult(m.Text!);
-            s.RemoteTrack += (_, t) => ((RemoteMediaStreamTrack)t.Track).RtpReceived += (_, _) => audioAtA.TrySetResult();
+            s.RemoteTrack += (_, t) => ((RemoteMediaStreamTrack)t.Track).RtpReceived += (_, _) =>
+                (t.Track.Kind == MediaKind.Audio ? audioAtA : videoAtA).TrySetResult();
         });
         await caller.WaitForConnectedAsync().WaitAsync(CallPair.Deadline);
         var callee = Assert.IsType<CalleeSession>(clientB.ActiveCall);
@@ -65,6 +66,7 @@ public class RealStackCallTests
         Assert.Equal("hello B", await chatAtB.Task.WaitAsync(CallPair.Deadline));
         Assert.Equal("hello A", await chatAtA.Task.WaitAsync(CallPair.Deadline));
         await audioAtA.Task.WaitAsync(CallPair.Deadline); // B's tone reaches A as authenticated Opus RTP
+        await videoAtA.Task.WaitAsync(CallPair.Deadline); // and B's test pattern as VP8
         await caller.HangupAsync();
         Assert.Equal(CallEndReason.RemoteHangup, (await callee.Completion.WaitAsync(CallPair.Deadline)).Reason);
     }

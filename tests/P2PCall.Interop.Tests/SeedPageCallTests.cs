@@ -21,7 +21,6 @@ public sealed class SeedPageCallTests(ChromiumFixture chromium) : IClassFixture<
         services.AddP2PCall(o =>
         {
             o.LoopbackOnly = true;
-            o.Video = false; // VP8 is not in this build yet: the .NET side sends audio, receives both
         }).AddSocketIOSignaling(o =>
         {
             o.ServerUri = server.Uri;
@@ -75,6 +74,10 @@ public sealed class SeedPageCallTests(ChromiumFixture chromium) : IClassFixture<
         await audio.Task.WaitAsync(Deadline); // the page's microphone, as authenticated Opus RTP
         await page.WaitForFunctionAsync("""
             async () => { let n = 0; (await seed.localRtcPc.getStats()).forEach(s => { if (s.type === "inbound-rtp" && s.kind === "audio") n = s.packetsReceived; }); return n > 10; }
+            """, null, new() { Timeout = 30000, PollingInterval = 200 });
+        // The page decodes our test pattern (VP8) at our resolution.
+        await page.WaitForFunctionAsync("""
+            async () => { let ok = false; (await seed.localRtcPc.getStats()).forEach(s => { if (s.type === "inbound-rtp" && s.kind === "video") ok = s.framesDecoded > 5 && s.frameWidth === 640; }); return ok; }
             """, null, new() { Timeout = 30000, PollingInterval = 200 });
         await call.HangupAsync();
         await page.WaitForFunctionAsync("() => seed.endReason === 'remote hangup'", null, new() { Timeout = 30000 });

@@ -1,4 +1,5 @@
 using P2PCall.WebRtc.Media.Audio;
+using P2PCall.WebRtc.Media.Video;
 
 namespace P2PCall.WebRtc;
 
@@ -10,12 +11,13 @@ namespace P2PCall.WebRtc;
 public sealed partial class RTCPeerConnection
 {
     private readonly List<IAsyncDisposable> _mediaPumps = [];
+    private readonly List<VideoSender> _videoPumps = [];
 
     private void StartLocalMedia()
     {
         lock (_gate)
         {
-            if (_mediaPumps.Count > 0 || IsClosed)
+            if (_mediaPumps.Count > 0 || _videoPumps.Count > 0 || IsClosed)
             {
                 return;
             }
@@ -28,6 +30,14 @@ public sealed partial class RTCPeerConnection
                     pump.Start();
                     _mediaPumps.Add(pump);
                 }
+                else if (sender.Track is LocalVideoTrack video && sender.Transceiver.Sending
+                    && sender.Codecs.FirstOrDefault(c => c.MimeType.Equals("video/VP8", StringComparison.OrdinalIgnoreCase)) is { } vp8)
+                {
+                    // VP8 (RFC 7741) at the source's frame rate; PLI/FIR from the peer ask it for a keyframe.
+                    var pump = new VideoSender(sender, video.Source, vp8.PayloadType, 1000, _time);
+                    pump.Start();
+                    _videoPumps.Add(pump);
+                }
             }
         }
     }
@@ -39,6 +49,12 @@ public sealed partial class RTCPeerConnection
         {
             pumps = [.. _mediaPumps];
             _mediaPumps.Clear();
+            foreach (var video in _videoPumps)
+            {
+                video.Dispose();
+            }
+
+            _videoPumps.Clear();
         }
 
         foreach (var pump in pumps)
