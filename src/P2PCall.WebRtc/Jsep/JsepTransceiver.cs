@@ -55,7 +55,33 @@ internal sealed class JsepTransceiver
     public IReadOnlyList<SdpCodec> NegotiatedCodecs { get; set; } = [];
 
     /// <summary>Header extensions both sides agreed on, with their negotiated ids.</summary>
-    public IReadOnlyList<SdpExtmap> NegotiatedExtensions { get; set; } = [];
+    public IReadOnlyList<SdpExtmap> NegotiatedExtensions
+    {
+        get;
+        set
+        {
+            field = value;
+            MidExtensionId = value.FirstOrDefault(e => e.Uri == JsepCapabilities.MidExtension)?.Id;
+        }
+    } = [];
+
+    /// <summary>The negotiated id of the MID header extension (RFC 8843 §15), derived once per negotiation for the packet path.</summary>
+    public int? MidExtensionId { get; private set; }
+
+    /// <summary>The negotiated codec with this payload type, without allocating (used per packet).</summary>
+    public SdpCodec? FindCodec(byte payloadType)
+    {
+        var codecs = NegotiatedCodecs;
+        for (var i = 0; i < codecs.Count; i++)
+        {
+            if (codecs[i].PayloadType == payloadType)
+            {
+                return codecs[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The SSRCs the remote side announced for this m-line (RFC 5576), if any.</summary>
     public IReadOnlyList<uint> RemoteSsrcs { get; set; } = [];

@@ -138,8 +138,7 @@ public sealed partial class RTCPeerConnection
         {
             foreach (var (transceiver, track) in _remoteTracks)
             {
-                var mid = transceiver.NegotiatedExtensions.FirstOrDefault(e => e.Uri == JsepCapabilities.MidExtension);
-                if (mid is not null && rtp.TryGetExtension(mid.Id, out var value) && value.SequenceEqual(transceiver.MidBytes))
+                if (transceiver.MidExtensionId is { } midId && rtp.TryGetExtension(midId, out var value) && value.SequenceEqual(transceiver.MidBytes))
                 {
                     return (transceiver, track);
                 }
@@ -154,10 +153,9 @@ public sealed partial class RTCPeerConnection
             }
 
             (JsepTransceiver? Transceiver, RemoteMediaStreamTrack? Track) byType = (null, null);
-            var payloadType = rtp.PayloadType;
             foreach (var (transceiver, track) in _remoteTracks)
             {
-                if (transceiver.NegotiatedCodecs.Any(c => c.PayloadType == payloadType))
+                if (transceiver.FindCodec(rtp.PayloadType) is not null)
                 {
                     if (byType.Track is not null)
                     {

@@ -124,8 +124,7 @@ public sealed partial class RTCPeerConnection
         {
             if (_reporters.TryGetValue(transceiver, out var reporter))
             {
-                var payloadType = rtp.PayloadType;
-                var clockRate = transceiver.NegotiatedCodecs.FirstOrDefault(c => c.PayloadType == payloadType)?.ClockRate ?? 90000;
+                var clockRate = transceiver.FindCodec(rtp.PayloadType)?.ClockRate ?? 90000;
                 reporter.GetOrAddSource(rtp.Ssrc, (int)clockRate).OnPacketReceived(rtp);
             }
         }

@@ -103,12 +103,11 @@ public sealed class RTCRtpSender : IRtpSender
     /// <param name="payload">The encoded payload.</param>
     public bool SendRtp(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
     {
-        if (!Transceiver.Sending || Transceiver.NegotiatedCodecs.All(c => c.PayloadType != payloadType))
+        if (!Transceiver.Sending || Transceiver.FindCodec(payloadType) is null)
         {
             return false;
         }
 
-        var midExtension = Transceiver.NegotiatedExtensions.FirstOrDefault(e => e.Uri == JsepCapabilities.MidExtension);
         var buffer = ArrayPool<byte>.Shared.Rent(payload.Length + 128);
         try
         {
@@ -127,9 +126,9 @@ public sealed class RTCRtpSender : IRtpSender
                 Ssrc = Transceiver.SendSsrc,
                 Payload = payload,
             };
-            if (midExtension is not null && Transceiver.MidBytes.Length > 0)
+            if (Transceiver.MidExtensionId is { } midId && Transceiver.MidBytes.Length > 0)
             {
-                writer.Extensions = MidExtension(midExtension.Id);
+                writer.Extensions = MidExtension(midId);
             }
 
             if (!writer.TryWrite(buffer, out var written) || !_connection.SendProtected(buffer, written))
