@@ -1,4 +1,4 @@
-using P2PCall.Core.Internal;
+using P2PCall.WebRtc.Internal;
 
 namespace P2PCall.Core.Tests;
 

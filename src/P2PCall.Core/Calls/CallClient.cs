@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using P2PCall.Core.Internal;
+using P2PCall.WebRtc.Internal;
 using P2PCall.Core.Signaling;
 using P2PCall.WebRtc;
 

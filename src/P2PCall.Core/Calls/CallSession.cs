@@ -1,4 +1,5 @@
 using P2PCall.Core.Internal;
+using P2PCall.WebRtc.Internal;
 using P2PCall.Core.Signaling;
 using P2PCall.WebRtc;
 
