@@ -29,18 +29,7 @@ public sealed class AudioInteropTests(ChromiumFixture chromium) : IClassFixture<
         };
         var browser = await BrowserPeer.CreateAsync(chromium, pc);
 
-        var offer = await pc.CreateOfferAsync();
-        await pc.SetLocalDescriptionAsync(offer);
-        var answer = await browser.EvaluateAsync<string>("""
-            async sdp => {
-              await setRemote({ type: "offer", sdp });
-              const answer = await pc.createAnswer();
-              await pc.setLocalDescription(answer);
-              return answer.sdp;
-            }
-            """, offer.Sdp);
-        await pc.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Answer, answer));
-        await browser.FlushEarly();
+        await browser.DotnetOffersAsync(pc);
         await connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var track = await remoteAudio.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -98,6 +98,34 @@ internal sealed class BrowserPeer
         return peer;
     }
 
+    /// <summary>.NET offers, Chromium answers (the seed's callee): the whole offer/answer exchange.</summary>
+    public async Task DotnetOffersAsync(RTCPeerConnection dotnet)
+    {
+        var offer = await dotnet.CreateOfferAsync();
+        await dotnet.SetLocalDescriptionAsync(offer);
+        var answer = await EvaluateAsync<string>("""
+            async sdp => {
+              await setRemote({ type: "offer", sdp });
+              const answer = await pc.createAnswer();
+              await pc.setLocalDescription(answer);
+              return answer.sdp;
+            }
+            """, offer.Sdp);
+        await dotnet.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Answer, answer));
+        await FlushEarly();
+    }
+
+    /// <summary>Chromium offers, .NET answers (the seed's caller in the browser).</summary>
+    public async Task ChromiumOffersAsync(RTCPeerConnection dotnet)
+    {
+        var offer = await EvaluateAsync<string>("async () => { const o = await pc.createOffer(); await pc.setLocalDescription(o); return o.sdp; }");
+        await dotnet.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Offer, offer));
+        await FlushEarly();
+        var answer = await dotnet.CreateAnswerAsync();
+        await dotnet.SetLocalDescriptionAsync(answer);
+        await EvaluateAsync("sdp => setRemote({ type: 'answer', sdp })", answer.Sdp);
+    }
+
     /// <summary>Hands .NET the candidates that arrived before its remote description.</summary>
     public Func<Task> FlushEarly { get; private set; } = () => Task.CompletedTask;
 

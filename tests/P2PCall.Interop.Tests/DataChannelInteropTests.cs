@@ -33,25 +33,7 @@ public sealed class DataChannelInteropTests(ChromiumFixture chromium) : IClassFi
         };
         var browser = await BrowserPeer.CreateAsync(chromium, pc);
 
-        if (dotnetOffers)
-        {
-            var offer = await pc.CreateOfferAsync();
-            await pc.SetLocalDescriptionAsync(offer);
-            var answer = await browser.EvaluateAsync<string>("""
-                async sdp => { await setRemote({ type: "offer", sdp }); const a = await pc.createAnswer(); await pc.setLocalDescription(a); return a.sdp; }
-                """, offer.Sdp);
-            await pc.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Answer, answer));
-        }
-        else
-        {
-            var offer = await browser.EvaluateAsync<string>("async () => { const o = await pc.createOffer(); await pc.setLocalDescription(o); return o.sdp; }");
-            await pc.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Offer, offer));
-            var answer = await pc.CreateAnswerAsync();
-            await pc.SetLocalDescriptionAsync(answer);
-            await browser.EvaluateAsync("sdp => setRemote({ type: 'answer', sdp })", answer.Sdp);
-        }
-
-        await browser.FlushEarly();
+        await (dotnetOffers ? browser.DotnetOffersAsync(pc) : browser.ChromiumOffersAsync(pc));
         await opened.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var remote = await fromChromium.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await browser.WaitForAsync("() => chat.readyState === 'open' && remoteChannels.length === 1");

@@ -89,18 +89,7 @@ public sealed class FirstCallTests(ChromiumFixture chromium) : IClassFixture<Chr
         await using var _ = pc;
         var browser = await BrowserPeer.CreateAsync(chromium, pc);
 
-        var offer = await pc.CreateOfferAsync();
-        await pc.SetLocalDescriptionAsync(offer);
-        var answer = await browser.EvaluateAsync<string>("""
-            async sdp => {
-              await setRemote({ type: "offer", sdp });
-              const answer = await pc.createAnswer();
-              await pc.setLocalDescription(answer);
-              return answer.sdp;
-            }
-            """, offer.Sdp);
-        await pc.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Answer, answer));
-        await browser.FlushEarly();
+        await browser.DotnetOffersAsync(pc);
 
         await connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await browser.WaitForAsync("() => pc.connectionState === 'connected'");
@@ -115,18 +104,7 @@ public sealed class FirstCallTests(ChromiumFixture chromium) : IClassFixture<Chr
         await using var _ = pc;
         var browser = await BrowserPeer.CreateAsync(chromium, pc);
 
-        var offer = await browser.EvaluateAsync<string>("""
-            async () => {
-              const offer = await pc.createOffer();
-              await pc.setLocalDescription(offer);
-              return offer.sdp;
-            }
-            """);
-        await pc.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Offer, offer));
-        await browser.FlushEarly();
-        var answer = await pc.CreateAnswerAsync();
-        await pc.SetLocalDescriptionAsync(answer);
-        await browser.EvaluateAsync("sdp => setRemote({ type: 'answer', sdp })", answer.Sdp);
+        await browser.ChromiumOffersAsync(pc);
 
         await connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await browser.WaitForAsync("() => pc.connectionState === 'connected'");

@@ -21,13 +21,7 @@ public sealed class VideoInteropTests(ChromiumFixture chromium) : IClassFixture<
         };
         var browser = await BrowserPeer.CreateAsync(chromium, pc);
 
-        var offer = await pc.CreateOfferAsync();
-        await pc.SetLocalDescriptionAsync(offer);
-        var answer = await browser.EvaluateAsync<string>("""
-            async sdp => { await setRemote({ type: "offer", sdp }); const a = await pc.createAnswer(); await pc.setLocalDescription(a); return a.sdp; }
-            """, offer.Sdp);
-        await pc.SetRemoteDescriptionAsync(new RTCSessionDescriptionInit(RTCSdpType.Answer, answer));
-        await browser.FlushEarly();
+        await browser.DotnetOffersAsync(pc);
         await connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var decoded = await browser.WaitForInboundAsync("video", "framesDecoded", 10);
