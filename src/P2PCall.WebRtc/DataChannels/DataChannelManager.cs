@@ -19,6 +19,8 @@ internal sealed class DataChannelManager
     private const byte MessageOpen = 0x03;
     private const byte MessageAck = 0x02;
     private const byte ChannelReliable = 0x00;
+    private const byte ChannelPartialReliableRexmit = 0x01;
+    private const byte ChannelPartialReliableTimed = 0x02;
     private const byte UnorderedBit = 0x80;
 
     private readonly Lock _gate = new();
@@ -44,13 +46,10 @@ internal sealed class DataChannelManager
 
             channel?.OnAcknowledged(bytes);
         };
-        association.Aborted += () =>
-        {
-            foreach (var channel in Channels)
-            {
-                channel.OnClosed(new InvalidOperationException("The SCTP association was aborted."));
-            }
-        };
+        association.Aborted += reason => CloseAll(new InvalidOperationException(reason));
+        association.ShutDown += () => CloseAll(null);
+        association.IncomingStreamsReset += OnIncomingReset;
+        association.OutgoingStreamsReset += (streams, _) => OnOutgoingReset(streams);
     }
 
     public SctpAssociation Association { get; }
@@ -90,10 +89,14 @@ internal sealed class DataChannelManager
     /// <summary>Creates a channel; in-band ones send DATA_CHANNEL_OPEN once the association is up.</summary>
     public RTCDataChannel Create(string label, RTCDataChannelInit options)
     {
-        if (options.MaxRetransmits is not null || options.MaxPacketLifeTime is not null)
+        if (options.MaxRetransmits is not null && options.MaxPacketLifeTime is not null)
         {
-            // Refused rather than silently reliable (a bug class of other stacks): PR-SCTP is not implemented yet.
-            throw new NotSupportedException("Partially reliable data channels (maxRetransmits, maxPacketLifeTime) need RFC 3758, which is not implemented yet.");
+            throw new ArgumentException("A data channel takes maxRetransmits or maxPacketLifeTime, not both (W3C createDataChannel step 10: TypeError).", nameof(options));
+        }
+
+        if (options.MaxRetransmits < 0 || options.MaxPacketLifeTime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "maxRetransmits and maxPacketLifeTime cannot be negative.");
         }
 
         if (Encoding.UTF8.GetByteCount(label) > ushort.MaxValue || Encoding.UTF8.GetByteCount(options.Protocol) > ushort.MaxValue)
@@ -163,9 +166,14 @@ internal sealed class DataChannelManager
         var label = Encoding.UTF8.GetBytes(channel.Label);
         var protocol = Encoding.UTF8.GetBytes(channel.Protocol);
         var message = new byte[12 + label.Length + protocol.Length];
+        // RFC 8832 §5.1: message type, channel type, priority, reliability parameter, label and protocol lengths.
+        var (type, reliability) = channel.MaxRetransmits is { } max ? (ChannelPartialReliableRexmit, (uint)max)
+            : channel.MaxPacketLifeTime is { } life ? (ChannelPartialReliableTimed, (uint)Math.Min(uint.MaxValue, life.TotalMilliseconds))
+            : (ChannelReliable, 0u);
         message[0] = MessageOpen;
-        message[1] = (byte)(ChannelReliable | (channel.Ordered ? 0 : UnorderedBit));
+        message[1] = (byte)(type | (channel.Ordered ? 0 : UnorderedBit));
         BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(2), 256); // priority: normal
+        BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(4), reliability);
         BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(8), (ushort)label.Length);
         BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(10), (ushort)protocol.Length);
         label.CopyTo(message, 12);
@@ -232,10 +240,20 @@ internal sealed class DataChannelManager
         }
 
         var type = data[1];
+        var reliability = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(4));
+        var kind = (byte)(type & ~UnorderedBit);
+        if (kind is not (ChannelReliable or ChannelPartialReliableRexmit or ChannelPartialReliableTimed))
+        {
+            MalformedMessages++; // RFC 8832 §5.1: an unknown channel type
+            return;
+        }
+
         var channel = new RTCDataChannel(this, Encoding.UTF8.GetString(data, 12, labelLength), new RTCDataChannelInit
         {
             Ordered = (type & UnorderedBit) == 0,
             Protocol = Encoding.UTF8.GetString(data, 12 + labelLength, protocolLength),
+            MaxRetransmits = kind == ChannelPartialReliableRexmit ? (int)Math.Min(reliability, int.MaxValue) : null,
+            MaxPacketLifeTime = kind == ChannelPartialReliableTimed ? TimeSpan.FromMilliseconds(reliability) : null,
         }, stream);
         lock (_gate)
         {
@@ -246,5 +264,98 @@ internal sealed class DataChannelManager
         // The data-channel event first, then open: what the app subscribes there sees every later event.
         _raise(() => RemoteChannelOpened?.Invoke(channel));
         channel.OnOpen();
+    }
+
+    /// <summary>
+    /// Closes a channel the RFC 8831 §6.7 way: reset our outgoing stream; the peer answers by resetting its own, and
+    /// the channel is closed once both directions are reset. Without RE-CONFIG at the peer it closes locally.
+    /// </summary>
+    internal void Close(RTCDataChannel channel)
+    {
+        if (channel.Id is not { } id || !Association.ResetStream(id))
+        {
+            Forget(channel);
+            channel.OnClosed(null);
+        }
+    }
+
+    /// <summary>The peer reset its outgoing streams: for each channel, reset ours in turn (closing), or finish closing.</summary>
+    private void OnIncomingReset(ushort[] streams)
+    {
+        foreach (var stream in streams)
+        {
+            RTCDataChannel? channel;
+            lock (_gate)
+            {
+                _channels.TryGetValue(stream, out channel);
+            }
+
+            if (channel is null)
+            {
+                continue;
+            }
+
+            channel.IncomingReset = true;
+            if (channel.OutgoingReset)
+            {
+                Forget(channel);
+                channel.OnClosed(null);
+            }
+            else
+            {
+                channel.OnClosing();
+                if (!Association.ResetStream(stream))
+                {
+                    Forget(channel);
+                    channel.OnClosed(null);
+                }
+            }
+        }
+    }
+
+    private void OnOutgoingReset(ushort[] streams)
+    {
+        foreach (var stream in streams)
+        {
+            RTCDataChannel? channel;
+            lock (_gate)
+            {
+                _channels.TryGetValue(stream, out channel);
+            }
+
+            if (channel is null)
+            {
+                continue;
+            }
+
+            channel.OutgoingReset = true;
+            if (channel.IncomingReset)
+            {
+                Forget(channel);
+                channel.OnClosed(null);
+            }
+        }
+    }
+
+    /// <summary>Frees the channel's stream id for reuse (RFC 8831 §6.7).</summary>
+    private void Forget(RTCDataChannel channel)
+    {
+        lock (_gate)
+        {
+            if (channel.Id is { } id && _channels.TryGetValue(id, out var current) && current == channel)
+            {
+                _channels.Remove(id);
+            }
+
+            _unassigned.Remove(channel);
+        }
+    }
+
+    private void CloseAll(Exception? error)
+    {
+        foreach (var channel in Channels)
+        {
+            channel.OnClosed(error);
+        }
     }
 }

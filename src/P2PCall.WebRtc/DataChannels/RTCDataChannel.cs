@@ -93,9 +93,23 @@ public sealed class RTCDataChannel : IDataChannel
             return;
         }
 
-        // Without RFC 6525 stream reset (not implemented yet) the peer is not told; the channel closes here.
-        _state = RTCDataChannelState.Closed;
-        _owner.Raise(() => Closed?.Invoke(this, EventArgs.Empty));
+        // W3C closing procedure: closing now, closed once both stream directions are reset (RFC 8831 §6.7).
+        _state = RTCDataChannelState.Closing;
+        _owner.Close(this);
+    }
+
+    /// <summary>Our outgoing stream was reset (RFC 6525).</summary>
+    internal bool OutgoingReset { get; set; }
+
+    /// <summary>The peer's outgoing stream (our incoming) was reset.</summary>
+    internal bool IncomingReset { get; set; }
+
+    internal void OnClosing()
+    {
+        if (_state is RTCDataChannelState.Connecting or RTCDataChannelState.Open)
+        {
+            _state = RTCDataChannelState.Closing;
+        }
     }
 
     internal void OnOpen()
@@ -151,6 +165,14 @@ public sealed class RTCDataChannel : IDataChannel
 
         Interlocked.Add(ref _bufferedAmount, Math.Max(1, data.Length));
         // An empty message still travels as one byte with the "empty" PPID (RFC 8831 §6.6).
-        _owner.Association.Send(id, ppid, data.IsEmpty ? [0] : data, Ordered);
+        try
+        {
+            _owner.Association.Send(id, ppid, data.IsEmpty ? [0] : data, Ordered, MaxRetransmits, MaxPacketLifeTime);
+        }
+        catch (InvalidOperationException e)
+        {
+            Interlocked.Add(ref _bufferedAmount, -Math.Max(1, data.Length));
+            throw new InvalidStateException($"Data channel '{Label}' cannot send: {e.Message}", e);
+        }
     }
 }

@@ -5,53 +5,71 @@ namespace P2PCall.WebRtc.Sctp;
 /// <summary>The receiving half: TSN tracking, reassembly (RFC 9260 §6.9), ordered delivery by SSN (§6.6), SACK (§6.2).</summary>
 internal sealed partial class SctpAssociation
 {
+    private const int MaxGapBlocks = 64;
+    private const int MaxDuplicateReports = 32;
     private readonly Dictionary<uint, Fragment> _fragments = [];
-    private readonly HashSet<uint> _receivedAbove = [];
     private readonly Dictionary<ushort, ushort> _expectedSsn = [];
     private readonly Dictionary<(ushort Stream, ushort Ssn), (uint Ppid, byte[] Data)> _waiting = [];
-    private readonly List<uint> _duplicates = [];
-    private uint _cumulativeTsn;
+    private readonly uint[] _duplicates = new uint[MaxDuplicateReports];
+    private SctpReceivedTsns _received = new(0);
+    private int _duplicateCount;
     private long _bufferedBytes;
 
-    private void OnData(byte flags, ReadOnlySpan<byte> value)
+    /// <summary>Takes one DATA chunk (§6.2); returns true when it calls for a SACK (every DATA does, duplicates too).</summary>
+    private bool OnData(byte flags, ReadOnlySpan<byte> value)
     {
         if (value.Length < 12)
         {
-            PacketsDropped++;
-            return;
+            Counters.PacketsDropped++;
+            return false;
+        }
+
+        if (value.Length == 12)
+        {
+            // RFC 9260 §6.2: DATA without user data is answered with an ABORT, cause No User Data (§3.3.10.9).
+            Span<byte> cause = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt16BigEndian(cause, 9);
+            BinaryPrimitives.WriteUInt16BigEndian(cause[2..], 8);
+            value[..4].CopyTo(cause[4..]);
+            Reply(SctpChunkType.Abort, cause);
+            Fail("The peer sent a DATA chunk without user data (RFC 9260 §6.2); the association was aborted.");
+            return false;
         }
 
         var tsn = BinaryPrimitives.ReadUInt32BigEndian(value);
-        if (!After(tsn, _cumulativeTsn) || _receivedAbove.Contains(tsn))
+        if (_received.Contains(tsn))
         {
-            _duplicates.Add(tsn); // reported in the SACK (§6.4)
-            return;
+            Counters.DuplicateDataChunks++;
+            if (_duplicateCount < _duplicates.Length)
+            {
+                _duplicates[_duplicateCount++] = tsn; // reported in the SACK (§6.4)
+            }
+
+            return true;
         }
 
-        if (_bufferedBytes + value.Length > LocalWindow)
+        if (_bufferedBytes + value.Length > _options.ReceiveWindow || !_received.IsNew(tsn))
         {
-            return; // §6.2: beyond the window we advertised; the sender will retransmit
+            Counters.DataChunksRefused++; // §6.2: beyond the window we advertised; the sender retransmits it
+            return true;
         }
 
         var fragment = new Fragment(flags, BinaryPrimitives.ReadUInt16BigEndian(value[4..]), BinaryPrimitives.ReadUInt16BigEndian(value[6..]), BinaryPrimitives.ReadUInt32BigEndian(value[8..]), value[12..].ToArray());
+        _received.Add(tsn);
         _fragments[tsn] = fragment;
         _bufferedBytes += fragment.Data.Length;
-        _receivedAbove.Add(tsn);
-        while (_receivedAbove.Remove(_cumulativeTsn + 1))
-        {
-            _cumulativeTsn++;
-        }
-
         TryAssemble(tsn);
+        return true;
     }
 
-    /// <summary>Finds the whole message around <paramref name="tsn"/> (B … E, consecutive TSNs) and delivers it.</summary>
+    /// <summary>Finds the whole message around <paramref name="tsn"/> (B … E, consecutive TSNs, §6.9) and delivers it.</summary>
     private void TryAssemble(uint tsn)
     {
+        var stream = _fragments[tsn].Stream;
         var first = tsn;
         while ((_fragments[first].Flags & 2) == 0)
         {
-            if (!_fragments.TryGetValue(first - 1, out var previous) || previous.Stream != _fragments[tsn].Stream || (previous.Flags & 1) != 0)
+            if (!_fragments.TryGetValue(first - 1, out var previous) || previous.Stream != stream || (previous.Flags & 1) != 0)
             {
                 return;
             }
@@ -62,7 +80,7 @@ internal sealed partial class SctpAssociation
         var last = tsn;
         while ((_fragments[last].Flags & 1) == 0)
         {
-            if (!_fragments.ContainsKey(last + 1) || (_fragments[last + 1].Flags & 2) != 0)
+            if (!_fragments.TryGetValue(last + 1, out var next) || (next.Flags & 2) != 0 || next.Stream != stream)
             {
                 return;
             }
@@ -70,7 +88,7 @@ internal sealed partial class SctpAssociation
             last++;
         }
 
-        var length = 0;
+        var length = 0L;
         for (var t = first; t != last + 1; t++)
         {
             length += _fragments[t].Data.Length;
@@ -78,7 +96,8 @@ internal sealed partial class SctpAssociation
 
         if (length > MaxMessageSize)
         {
-            // A message larger than we accept: drop it rather than hold it (RFC 8831 §6.6).
+            // A message larger than we announced: drop it rather than hold it (RFC 8841 §6).
+            Counters.PacketsDropped++;
             RemoveFragments(first, last);
             return;
         }
@@ -100,62 +119,63 @@ internal sealed partial class SctpAssociation
         }
 
         _waiting[(head.Stream, head.Ssn)] = (head.Ppid, data);
-        var expected = _expectedSsn.GetValueOrDefault(head.Stream);
-        while (_waiting.Remove((head.Stream, expected), out var message))
+        DeliverInOrder(head.Stream);
+    }
+
+    /// <summary>§6.6: ordered messages of a stream leave in SSN order, each once its predecessors have.</summary>
+    private void DeliverInOrder(ushort stream)
+    {
+        var expected = _expectedSsn.GetValueOrDefault(stream);
+        while (_waiting.Remove((stream, expected), out var message))
         {
-            Hand(head.Stream, message.Ppid, message.Data);
+            Hand(stream, message.Ppid, message.Data);
             expected++;
         }
 
-        _expectedSsn[head.Stream] = expected;
+        _expectedSsn[stream] = expected;
     }
 
     private void RemoveFragments(uint first, uint last)
     {
         for (var t = first; t != last + 1; t++)
         {
-            _bufferedBytes -= _fragments[t].Data.Length;
-            _fragments.Remove(t);
+            RemoveFragment(t);
+        }
+    }
+
+    private void RemoveFragment(uint tsn)
+    {
+        if (_fragments.Remove(tsn, out var fragment))
+        {
+            _bufferedBytes -= fragment.Data.Length;
         }
     }
 
     private void Hand(ushort stream, uint ppid, byte[] data) => _deliveries.Add(() => MessageReceived?.Invoke(stream, ppid, data));
 
-    /// <summary>A SACK for every packet with DATA: cumulative TSN, window, gap blocks, duplicates (§3.3.4).</summary>
+    /// <summary>A SACK: cumulative TSN, the window we still have, gap blocks, duplicates (§3.3.4).</summary>
     private void SendSack()
     {
-        var above = _receivedAbove.Select(t => t - _cumulativeTsn).Where(o => o <= ushort.MaxValue).Order().ToList();
-        var blocks = new List<(ushort Start, ushort End)>();
-        foreach (var offset in above)
+        Span<(ushort Start, ushort End)> blocks = stackalloc (ushort, ushort)[MaxGapBlocks];
+        var count = _received.WriteGapBlocks(blocks);
+        var length = 12 + (4 * count) + (4 * _duplicateCount);
+        Span<byte> value = stackalloc byte[length];
+        BinaryPrimitives.WriteUInt32BigEndian(value, _received.Cumulative);
+        BinaryPrimitives.WriteUInt32BigEndian(value[4..], (uint)Math.Max(0, _options.ReceiveWindow - _bufferedBytes));
+        BinaryPrimitives.WriteUInt16BigEndian(value[8..], (ushort)count);
+        BinaryPrimitives.WriteUInt16BigEndian(value[10..], (ushort)_duplicateCount);
+        for (var i = 0; i < count; i++)
         {
-            if (blocks.Count > 0 && blocks[^1].End + 1 == offset)
-            {
-                blocks[^1] = (blocks[^1].Start, (ushort)offset);
-            }
-            else if (blocks.Count < 64)
-            {
-                blocks.Add(((ushort)offset, (ushort)offset));
-            }
+            BinaryPrimitives.WriteUInt16BigEndian(value[(12 + (4 * i))..], blocks[i].Start);
+            BinaryPrimitives.WriteUInt16BigEndian(value[(14 + (4 * i))..], blocks[i].End);
         }
 
-        var duplicates = _duplicates.Take(32).ToList();
-        _duplicates.Clear();
-        var value = new byte[12 + (4 * blocks.Count) + (4 * duplicates.Count)];
-        BinaryPrimitives.WriteUInt32BigEndian(value, _cumulativeTsn);
-        BinaryPrimitives.WriteUInt32BigEndian(value.AsSpan(4), (uint)Math.Max(0, LocalWindow - _bufferedBytes));
-        BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(8), (ushort)blocks.Count);
-        BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(10), (ushort)duplicates.Count);
-        for (var i = 0; i < blocks.Count; i++)
+        for (var i = 0; i < _duplicateCount; i++)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(12 + (4 * i)), blocks[i].Start);
-            BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(14 + (4 * i)), blocks[i].End);
+            BinaryPrimitives.WriteUInt32BigEndian(value[(12 + (4 * count) + (4 * i))..], _duplicates[i]);
         }
 
-        for (var i = 0; i < duplicates.Count; i++)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(value.AsSpan(12 + (4 * blocks.Count) + (4 * i)), duplicates[i]);
-        }
-
+        _duplicateCount = 0;
         Reply(SctpChunkType.Sack, value);
     }
 

@@ -2,308 +2,251 @@ using System.Buffers.Binary;
 
 namespace P2PCall.WebRtc.Sctp;
 
-/// <summary>The sending half: fragmentation, congestion control (RFC 9260 §7.2), SACK processing, retransmission (§6.3).</summary>
+/// <summary>
+/// The sending half: a queue of messages, cut into DATA chunks only when the windows let them leave (so TSNs and
+/// SSNs are given at first transmission and an abandoned unsent message costs neither), bundled up to the MTU
+/// (RFC 9260 §6.10), within the congestion and receive windows (§6.1).
+/// </summary>
 internal sealed partial class SctpAssociation
 {
-    private readonly Queue<Outgoing> _pending = new();
-    private readonly List<Outgoing> _outstanding = [];
-    private readonly Queue<Outgoing> _retransmit = new();
+    private readonly Queue<OutgoingMessage> _queue = new();
+    private readonly List<OutgoingChunk> _outstanding = []; // sent and not cumulatively acknowledged, in TSN order
     private readonly Dictionary<ushort, ushort> _nextSsn = [];
     private uint _nextTsn;
     private uint _peerWindow;
     private int _flight;
-    private int _cwnd = Math.Min(4 * Mtu, Math.Max(2 * Mtu, 4380)); // RFC 9260 §7.2.1
-    private int _ssthresh = int.MaxValue;
-    private int _partialBytesAcked;
-    private long _t3Deadline = long.MaxValue;
-    private TimeSpan _rto = TimeSpan.FromSeconds(1);
-    private TimeSpan? _srtt;
-    private TimeSpan _rttvar;
-
-    /// <summary>The congestion window in bytes (never below one MTU).</summary>
-    public int CongestionWindow
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _cwnd;
-            }
-        }
-    }
+    private int _retransmitsPending;
 
     /// <summary>Queues a message; it is fragmented into DATA chunks (RFC 9260 §6.9) and sent as the windows allow.</summary>
+    /// <param name="stream">The SCTP stream.</param>
+    /// <param name="ppid">The payload protocol identifier (RFC 8831 §8).</param>
+    /// <param name="data">The message (copied).</param>
+    /// <param name="ordered">Ordered delivery by SSN, or unordered (U bit).</param>
+    /// <param name="maxRetransmits">RFC 3758 limit on retransmissions (W3C maxRetransmits); null for reliable.</param>
+    /// <param name="lifetime">RFC 3758 timed reliability (W3C maxPacketLifeTime); null for none.</param>
     /// <exception cref="ArgumentException">The message is larger than <see cref="MaxMessageSize"/>.</exception>
-    public void Send(ushort stream, uint ppid, ReadOnlySpan<byte> data, bool ordered)
+    /// <exception cref="InvalidOperationException">The association is closed or shutting down.</exception>
+    public void Send(ushort stream, uint ppid, ReadOnlySpan<byte> data, bool ordered, int? maxRetransmits = null, TimeSpan? lifetime = null)
     {
         if (data.Length > MaxMessageSize)
         {
             throw new ArgumentException($"The message of {data.Length} bytes exceeds the maximum message size of {MaxMessageSize} (RFC 8841 §6).", nameof(data));
         }
 
+        if (data.IsEmpty)
+        {
+            throw new ArgumentException("An SCTP user message has at least one byte (RFC 9260 §3.3.1).", nameof(data));
+        }
+
         lock (_gate)
         {
-            var ssn = ordered ? _nextSsn.GetValueOrDefault(stream) : (ushort)0;
-            if (ordered)
+            if (_state is State.Aborted or State.ShutDown or State.ShutdownPending or State.ShutdownSent or State.ShutdownReceived or State.ShutdownAckSent)
             {
-                _nextSsn[stream] = (ushort)(ssn + 1);
+                throw new InvalidOperationException("The SCTP association is closed or shutting down; no new data is accepted (RFC 9260 §9.2).");
             }
 
-            var count = Math.Max(1, (data.Length + MaxDataPerChunk - 1) / MaxDataPerChunk);
-            for (var i = 0; i < count; i++)
-            {
-                var piece = data.Slice(i * MaxDataPerChunk, Math.Min(MaxDataPerChunk, data.Length - (i * MaxDataPerChunk)));
-                var flags = (byte)((ordered ? 0 : 4) | (i == 0 ? 2 : 0) | (i == count - 1 ? 1 : 0));
-                var value = new byte[12 + piece.Length];
-                BinaryPrimitives.WriteUInt32BigEndian(value, _nextTsn);
-                BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(4), stream);
-                BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(6), ssn);
-                BinaryPrimitives.WriteUInt32BigEndian(value.AsSpan(8), ppid);
-                piece.CopyTo(value.AsSpan(12));
-                _pending.Enqueue(new Outgoing(_nextTsn++, flags, value, stream));
-            }
-
-            if (_state == State.Established)
-            {
-                Pump();
-            }
+            var expires = lifetime is { } life ? _time.GetTimestamp() + (long)(life.TotalSeconds * _time.TimestampFrequency) : long.MaxValue;
+            _queue.Enqueue(new OutgoingMessage(stream, ppid, data.ToArray(), ordered, maxRetransmits, expires));
+            Pump();
         }
 
         Deliver();
     }
 
-    /// <summary>Sends what the congestion window and the peer's window allow (RFC 9260 §6.1).</summary>
+    /// <summary>Sends retransmissions first, then new data, as the windows allow (RFC 9260 §6.1, §7.2), bundled per packet.</summary>
     private void Pump()
     {
-        if (_state != State.Established)
+        if (!IsUp || _state == State.ShutdownAckSent)
         {
             return;
         }
 
-        while (true)
+        var packet = _packet.AsSpan();
+        var offset = SctpPacket.CommonHeaderLength;
+        while (NextChunk() is { } chunk)
         {
-            var next = _retransmit.Count > 0 ? _retransmit.Peek() : _pending.Count > 0 ? _pending.Peek() : null;
-            if (next is null)
-            {
-                return;
-            }
-
-            var size = next.Value.Length;
-            // §6.1 rule B: one chunk may always be in flight, even if the peer's window is closed.
+            var size = DataChunkHeaderLength + chunk.Length;
             var window = Math.Min(_cwnd, (long)_peerWindow);
-            if (_flight > 0 && _flight + size > window)
+            // §6.1 rule B: one chunk may always be in flight, even against a closed window (zero-window probe).
+            if (_flight > 0 && _flight + chunk.Length > window)
             {
-                return;
+                Unpick(chunk);
+                break;
             }
 
-            if (_retransmit.Count > 0)
+            if (offset + ((size + 3) & ~3) > Mtu)
             {
-                _retransmit.Dequeue();
-            }
-            else
-            {
-                _pending.Dequeue();
-                _outstanding.Add(next);
+                SendPacket(packet[..offset], _peerTag);
+                offset = SctpPacket.CommonHeaderLength;
             }
 
-            next.Transmissions++;
-            next.SentAt = _time.GetTimestamp();
-            next.InFlight = true;
-            _flight += size;
-            _peerWindow = (uint)Math.Max(0, (long)_peerWindow - size);
-            SendData(next);
+            offset = WriteData(packet, offset, chunk);
+            chunk.Transmissions++;
+            chunk.SentAt = _time.GetTimestamp();
+            chunk.InFlight = true;
+            _flight += chunk.Length;
+            _peerWindow = (uint)Math.Max(0, (long)_peerWindow - chunk.Length);
+            if (chunk.Transmissions > 1)
+            {
+                Counters.DataChunksRetransmitted++;
+            }
+
+            Counters.DataChunksSent++;
             if (_t3Deadline == long.MaxValue)
             {
                 RestartT3();
             }
         }
-    }
 
-    private void SendData(Outgoing chunk)
-    {
-        var packet = new byte[SctpPacket.CommonHeaderLength + SctpPacket.ChunkHeaderLength + chunk.Value.Length + 3];
-        var end = SctpPacket.WriteChunk(packet, SctpPacket.CommonHeaderLength, SctpChunkType.Data, chunk.Flags, chunk.Value);
-        SendPacket(packet.AsSpan(0, end), _peerTag);
-    }
-
-    private void OnSack(ReadOnlySpan<byte> value)
-    {
-        if (value.Length < 12)
+        if (offset > SctpPacket.CommonHeaderLength)
         {
-            PacketsDropped++;
-            return;
+            SendPacket(packet[..offset], _peerTag);
         }
 
-        var cumulative = BinaryPrimitives.ReadUInt32BigEndian(value);
-        var window = BinaryPrimitives.ReadUInt32BigEndian(value[4..]);
-        int gaps = BinaryPrimitives.ReadUInt16BigEndian(value[8..]);
-        if (value.Length < 12 + (4 * gaps))
-        {
-            PacketsDropped++;
-            return;
-        }
+        TrySendShutdown();
+        TrySendReconfig();
+    }
 
-        var now = _time.GetTimestamp();
-        var acked = 0;
-        var highestNewlyAcked = cumulative;
-        for (var i = _outstanding.Count - 1; i >= 0; i--)
+    /// <summary>The next chunk to send: the oldest marked for retransmission, else a new fragment of the head message.</summary>
+    private OutgoingChunk? NextChunk()
+    {
+        if (_retransmitsPending > 0)
         {
-            var chunk = _outstanding[i];
-            var covered = !After(chunk.Tsn, cumulative);
-            for (var g = 0; !covered && g < gaps; g++)
+            foreach (var chunk in _outstanding)
             {
-                var start = cumulative + BinaryPrimitives.ReadUInt16BigEndian(value[(12 + (4 * g))..]);
-                var end = cumulative + BinaryPrimitives.ReadUInt16BigEndian(value[(14 + (4 * g))..]);
-                covered = !After(start, chunk.Tsn) && !After(chunk.Tsn, end);
+                if (chunk.NeedsRetransmit)
+                {
+                    chunk.NeedsRetransmit = false;
+                    _retransmitsPending--;
+                    return chunk;
+                }
             }
 
-            if (!covered)
+            _retransmitsPending = 0;
+        }
+
+        while (_queue.TryPeek(out var message))
+        {
+            if (message.Abandoned || (message.Offset == 0 && PeerSupportsForwardTsn && message.ExpiresAt <= _time.GetTimestamp()))
             {
+                // RFC 3758 §3.5 A1-A3: an expired message that never left is dropped without costing a TSN or an SSN.
+                _queue.Dequeue();
+                if (!message.Abandoned)
+                {
+                    Counters.MessagesAbandoned++;
+                    message.Abandoned = true;
+                }
+
+                ReleaseBytes(message.Stream, message.Data.Length - message.Offset);
                 continue;
             }
 
-            if (chunk.Transmissions == 1)
+            if (message.Offset == 0 && message.Ordered)
             {
-                UpdateRto(_time.GetElapsedTime(chunk.SentAt, now)); // Karn: only first transmissions are timed (§6.3.1)
+                message.Ssn = _nextSsn.GetValueOrDefault(message.Stream);
+                _nextSsn[message.Stream] = (ushort)(message.Ssn + 1);
             }
 
-            if (chunk.InFlight)
+            var length = Math.Min(MaxDataPerChunk, message.Data.Length - message.Offset);
+            var flags = (byte)((message.Ordered ? 0 : 4) | (message.Offset == 0 ? 2 : 0) | (message.Offset + length == message.Data.Length ? 1 : 0));
+            var chunk = new OutgoingChunk(_nextTsn++, flags, message, message.Offset, length);
+            message.Offset += length;
+            if (message.Offset == message.Data.Length)
             {
-                _flight -= chunk.Value.Length;
+                _queue.Dequeue();
             }
 
-            acked += chunk.Value.Length;
-            var stream = chunk.Stream;
-            var bytes = chunk.Value.Length - 12;
+            _outstanding.Add(chunk);
+            return chunk;
+        }
+
+        return null;
+    }
+
+    /// <summary>Puts back a chunk that did not fit in the window; it goes first next time.</summary>
+    private void Unpick(OutgoingChunk chunk) => MarkForRetransmit(chunk);
+
+    private void MarkForRetransmit(OutgoingChunk chunk)
+    {
+        if (!chunk.NeedsRetransmit)
+        {
+            chunk.NeedsRetransmit = true;
+            _retransmitsPending++;
+        }
+    }
+
+    private static int WriteData(Span<byte> packet, int offset, OutgoingChunk chunk)
+    {
+        // RFC 9260 §3.3.1: type, flags (U, B, E), length, TSN, stream, SSN, PPID, user data, padding.
+        var message = chunk.Message;
+        var length = DataChunkHeaderLength + chunk.Length;
+        packet[offset] = (byte)SctpChunkType.Data;
+        packet[offset + 1] = chunk.Flags;
+        BinaryPrimitives.WriteUInt16BigEndian(packet[(offset + 2)..], (ushort)length);
+        BinaryPrimitives.WriteUInt32BigEndian(packet[(offset + 4)..], chunk.Tsn);
+        BinaryPrimitives.WriteUInt16BigEndian(packet[(offset + 8)..], message.Stream);
+        BinaryPrimitives.WriteUInt16BigEndian(packet[(offset + 10)..], message.Ssn);
+        BinaryPrimitives.WriteUInt32BigEndian(packet[(offset + 12)..], message.Ppid);
+        message.Data.AsSpan(chunk.Offset, chunk.Length).CopyTo(packet[(offset + DataChunkHeaderLength)..]);
+        var padded = (length + 3) & ~3;
+        packet.Slice(offset + length, padded - length).Clear();
+        return offset + padded;
+    }
+
+    private void ReleaseBytes(ushort stream, int bytes)
+    {
+        if (bytes > 0)
+        {
             _deliveries.Add(() => BytesAcknowledged?.Invoke(stream, bytes));
-            _outstanding.RemoveAt(i);
-            if (After(chunk.Tsn, highestNewlyAcked))
-            {
-                highestNewlyAcked = chunk.Tsn;
-            }
-        }
-
-        _flight = Math.Max(0, _flight);
-        _peerWindow = (uint)Math.Max(0, (long)window - _flight); // §6.2.1: rwnd = a_rwnd - bytes in flight
-        GrowWindow(acked);
-        CountMissIndications(highestNewlyAcked);
-        if (_outstanding.Count == 0)
-        {
-            _t3Deadline = long.MaxValue;
-        }
-        else if (acked > 0)
-        {
-            RestartT3();
         }
     }
 
-    /// <summary>§7.2.1 slow start and §7.2.2 congestion avoidance.</summary>
-    private void GrowWindow(int acked)
+    /// <summary>A queued user message and how far it has been cut into chunks.</summary>
+    private sealed class OutgoingMessage(ushort stream, uint ppid, byte[] data, bool ordered, int? maxRetransmits, long expiresAt)
     {
-        if (acked == 0)
-        {
-            return;
-        }
+        public ushort Stream { get; } = stream;
 
-        if (_cwnd <= _ssthresh)
-        {
-            _cwnd += Math.Min(acked, Mtu);
-            return;
-        }
+        public uint Ppid { get; } = ppid;
 
-        _partialBytesAcked += acked;
-        if (_partialBytesAcked >= _cwnd)
-        {
-            _partialBytesAcked -= _cwnd;
-            _cwnd += Mtu;
-        }
+        public byte[] Data { get; } = data;
+
+        public bool Ordered { get; } = ordered;
+
+        public int? MaxRetransmits { get; } = maxRetransmits;
+
+        public long ExpiresAt { get; } = expiresAt;
+
+        public ushort Ssn { get; set; }
+
+        public int Offset { get; set; }
+
+        public bool Abandoned { get; set; }
     }
 
-    /// <summary>§7.2.4: three miss indications on a chunk retransmit it once, with cwnd = ssthresh.</summary>
-    private void CountMissIndications(uint highestAcked)
-    {
-        var fastRetransmit = false;
-        foreach (var chunk in _outstanding)
-        {
-            if (After(highestAcked, chunk.Tsn) && chunk.InFlight && ++chunk.Misses == 3 && !chunk.FastRetransmitted)
-            {
-                chunk.FastRetransmitted = true;
-                chunk.InFlight = false;
-                _flight -= chunk.Value.Length;
-                _retransmit.Enqueue(chunk);
-                fastRetransmit = true;
-            }
-        }
-
-        if (fastRetransmit)
-        {
-            _ssthresh = Math.Max(_cwnd / 2, 4 * Mtu);
-            _cwnd = _ssthresh;
-            _partialBytesAcked = 0;
-        }
-    }
-
-    /// <summary>§6.3.3: T3-rtx expired: back off, collapse cwnd to one MTU, resend what is outstanding.</summary>
-    private void OnRetransmissionTimer(long now)
-    {
-        if (now < _t3Deadline || _outstanding.Count == 0)
-        {
-            return;
-        }
-
-        _ssthresh = Math.Max(_cwnd / 2, 4 * Mtu);
-        _cwnd = Mtu;
-        _partialBytesAcked = 0;
-        _rto = TimeSpan.FromTicks(Math.Min(_rto.Ticks * 2, TimeSpan.FromSeconds(60).Ticks));
-        _retransmit.Clear();
-        foreach (var chunk in _outstanding)
-        {
-            chunk.InFlight = false;
-            _retransmit.Enqueue(chunk);
-        }
-
-        _flight = 0;
-        _t3Deadline = long.MaxValue;
-        Pump();
-    }
-
-    /// <summary>§6.3.1 RTO = SRTT + 4·RTTVAR, bounded (WebRTC-scale minimum of 200 ms).</summary>
-    private void UpdateRto(TimeSpan rtt)
-    {
-        if (_srtt is not { } srtt)
-        {
-            _srtt = rtt;
-            _rttvar = rtt / 2;
-        }
-        else
-        {
-            _rttvar = (_rttvar * 3 / 4) + (Abs(srtt - rtt) / 4);
-            _srtt = (srtt * 7 / 8) + (rtt / 8);
-        }
-
-        var rto = _srtt.Value + (4 * _rttvar);
-        _rto = rto < TimeSpan.FromMilliseconds(200) ? TimeSpan.FromMilliseconds(200) : rto > TimeSpan.FromSeconds(60) ? TimeSpan.FromSeconds(60) : rto;
-    }
-
-    private static TimeSpan Abs(TimeSpan t) => t < TimeSpan.Zero ? -t : t;
-
-    private void RestartT3() => _t3Deadline = _time.GetTimestamp() + (long)(_rto.TotalSeconds * _time.TimestampFrequency);
-
-    private sealed class Outgoing(uint tsn, byte flags, byte[] value, ushort stream)
+    /// <summary>One DATA chunk given a TSN: a slice of its message.</summary>
+    private sealed class OutgoingChunk(uint tsn, byte flags, OutgoingMessage message, int offset, int length)
     {
         public uint Tsn { get; } = tsn;
 
         public byte Flags { get; } = flags;
 
-        public byte[] Value { get; } = value;
+        public OutgoingMessage Message { get; } = message;
 
-        public ushort Stream { get; } = stream;
+        public int Offset { get; } = offset;
+
+        public int Length { get; } = length;
 
         public int Transmissions { get; set; }
 
         public long SentAt { get; set; }
 
         public bool InFlight { get; set; }
+
+        public bool Acked { get; set; }
+
+        public bool Abandoned { get; set; }
+
+        public bool NeedsRetransmit { get; set; }
 
         public int Misses { get; set; }
 

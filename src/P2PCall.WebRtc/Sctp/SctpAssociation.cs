@@ -4,42 +4,53 @@ using System.Security.Cryptography;
 namespace P2PCall.WebRtc.Sctp;
 
 /// <summary>
-/// An SCTP association over DTLS (RFC 8261, RFC 9260): four-way setup with an HMAC'd state cookie (§5.1),
-/// DATA with fragmentation and reassembly (§6.9), ordered and unordered delivery (§6.6), SACK with gap blocks
-/// sent for every packet that carries DATA (§6.2, no delayed-ack stall), retransmission on T3-rtx with RTO
-/// estimation and backoff (§6.3), slow start and congestion avoidance (§7.2), and fast retransmit after three
-/// miss indications with cwnd = ssthresh (§7.2.4). One lock guards the state; packets leave through the send
-/// delegate and messages are handed out after the lock is released.
+/// An SCTP association over DTLS (RFC 8261, RFC 9260): setup with an HMAC'd state cookie (§5.1), DATA with
+/// fragmentation, reassembly and bundling (§6.9, §6.10), ordered and unordered delivery (§6.6), SACK with gap
+/// blocks (§6.2), retransmission on T3-rtx with RTO estimation and backoff (§6.3), congestion control with fast
+/// retransmit and fast recovery (§7.2), heartbeats (§8.3), graceful SHUTDOWN and ABORT (§9), partial
+/// reliability (RFC 3758) and stream reset (RFC 6525).
 /// </summary>
-/// <remarks>Not yet: partial reliability (RFC 3758), stream reset (RFC 6525), heartbeats, graceful SHUTDOWN.</remarks>
+/// <remarks>
+/// Sans-I/O: packets arrive through <see cref="OnPacket"/>, leave through the send delegate, and time is read
+/// from the injected <see cref="TimeProvider"/>. One lock guards the state; events are raised after it is
+/// released, in order, so a handler may send, reset or close.
+/// </remarks>
 internal sealed partial class SctpAssociation : IDisposable
 {
     public const int Mtu = 1200;
-    private const int MaxDataPerChunk = Mtu - SctpPacket.CommonHeaderLength - SctpPacket.ChunkHeaderLength - 12;
-    private const uint LocalWindow = 4 * 1024 * 1024;
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+    private const int DataChunkHeaderLength = SctpPacket.ChunkHeaderLength + 12;
+    private const int MaxDataPerChunk = Mtu - SctpPacket.CommonHeaderLength - DataChunkHeaderLength;
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
 
     private readonly Lock _gate = new();
     private readonly Action<ReadOnlySpan<byte>> _send;
     private readonly TimeProvider _time;
+    private readonly SctpAssociationOptions _options;
     private readonly byte[] _cookieKey = RandomNumberGenerator.GetBytes(32);
     private readonly uint _myTag = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private readonly uint _myInitialTsn = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
     private readonly ITimer _timer;
     private readonly List<Action> _deliveries = [];
+    private readonly byte[] _packet = new byte[Mtu];
     private State _state = State.Closed;
     private uint _peerTag;
     private long _setupDeadline;
     private int _setupAttempts;
+    private int _errorCount;
 
-    public SctpAssociation(Action<ReadOnlySpan<byte>> send, ushort localPort, int maxMessageSize, TimeProvider timeProvider)
+    public SctpAssociation(Action<ReadOnlySpan<byte>> send, ushort localPort, int maxMessageSize, TimeProvider timeProvider, SctpAssociationOptions? options = null)
     {
         _send = send;
         LocalPort = localPort;
         RemotePort = localPort;
         MaxMessageSize = maxMessageSize;
         _time = timeProvider;
+        _options = options ?? new SctpAssociationOptions();
+        _rto = _options.RtoInitial;
         _nextTsn = _myInitialTsn;
+        _lastCumulativeAck = _myInitialTsn - 1;
+        _advancedPeerAckPoint = _myInitialTsn - 1;
+        _nextReconfigRequest = _myInitialTsn; // RFC 6525 §5.1.1: the first request sequence number is the initial TSN
         _timer = _time.CreateTimer(_ => OnTick(), null, Tick, Tick);
     }
 
@@ -49,6 +60,11 @@ internal sealed partial class SctpAssociation : IDisposable
         CookieWait,
         CookieEchoed,
         Established,
+        ShutdownPending,
+        ShutdownSent,
+        ShutdownReceived,
+        ShutdownAckSent,
+        ShutDown,
         Aborted,
     }
 
@@ -71,19 +87,37 @@ internal sealed partial class SctpAssociation : IDisposable
         }
     }
 
+    /// <summary>Whether the association ended, by ABORT, failure or a completed SHUTDOWN.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state is State.Aborted or State.ShutDown;
+            }
+        }
+    }
+
+    /// <summary>Counters for tests, stats and diagnosis.</summary>
+    public SctpCounters Counters { get; } = new();
+
     /// <summary>Packets dropped: bad checksum, wrong verification tag, malformed chunks.</summary>
-    public long PacketsDropped { get; private set; }
+    public long PacketsDropped => Counters.PacketsDropped;
 
     /// <summary>The association is up. Raised outside the lock.</summary>
     public event Action? Established;
 
-    /// <summary>The peer aborted, or setup gave up. Raised outside the lock.</summary>
-    public event Action? Aborted;
+    /// <summary>The association ended abnormally (ABORT received, setup or retransmissions gave up), with the reason.</summary>
+    public event Action<string>? Aborted;
+
+    /// <summary>A graceful SHUTDOWN completed (RFC 9260 §9.2).</summary>
+    public event Action? ShutDown;
 
     /// <summary>A whole message arrived (stream, PPID, bytes). Raised outside the lock, in delivery order.</summary>
     public event Action<ushort, uint, byte[]>? MessageReceived;
 
-    /// <summary>Bytes of a stream were acknowledged by the peer (for bufferedAmount). Raised outside the lock.</summary>
+    /// <summary>Bytes of a stream left the send buffer: acknowledged by the peer, or abandoned (RFC 3758).</summary>
     public event Action<ushort, int>? BytesAcknowledged;
 
     /// <summary>Starts once DTLS is up: the DTLS client sends INIT (RFC 8261 §5), the server waits for it.</summary>
@@ -105,7 +139,7 @@ internal sealed partial class SctpAssociation : IDisposable
         }
     }
 
-    /// <summary>Handles one SCTP packet carried by DTLS.</summary>
+    /// <summary>Handles one SCTP packet carried by DTLS. Malformed input is dropped and counted, never thrown.</summary>
     public void OnPacket(ReadOnlySpan<byte> packet)
     {
         lock (_gate)
@@ -116,19 +150,20 @@ internal sealed partial class SctpAssociation : IDisposable
         Deliver();
     }
 
+    /// <summary>Ends the association at once with an ABORT (RFC 9260 §9.1) and stops its timer.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            if (_state is State.Established or State.CookieEchoed)
+            if (_state is not (State.Closed or State.Aborted or State.ShutDown or State.CookieWait))
             {
-                // RFC 9260 §9.1: ABORT ends the association at once.
                 Span<byte> packet = stackalloc byte[SctpPacket.CommonHeaderLength + SctpPacket.ChunkHeaderLength];
                 var end = SctpPacket.WriteChunk(packet, SctpPacket.CommonHeaderLength, SctpChunkType.Abort, 0, []);
                 SendPacket(packet[..end], _peerTag);
             }
 
             _state = State.Aborted;
+            _deliveries.Clear();
         }
 
         _timer.Dispose();
@@ -138,7 +173,12 @@ internal sealed partial class SctpAssociation : IDisposable
     {
         if (!SctpPacket.TryReadHeader(packet, out _, out _, out var tag))
         {
-            PacketsDropped++;
+            Counters.PacketsDropped++;
+            return;
+        }
+
+        if (_state is State.Aborted or State.ShutDown)
+        {
             return;
         }
 
@@ -148,17 +188,13 @@ internal sealed partial class SctpAssociation : IDisposable
         while (reader.MoveNext())
         {
             var chunk = reader.Current;
-            // RFC 9260 §8.5: INIT carries tag 0; everything else our tag (ABORT with T bit: the peer's own).
-            var tagOk = chunk.Type == SctpChunkType.Init ? tag == 0 && first
-                : chunk.Type == SctpChunkType.Abort && (chunk.Flags & 1) == 1 ? tag == _peerTag
-                : tag == _myTag;
-            first = false;
-            if (!tagOk)
+            if (!TagMatches(chunk, tag, first))
             {
-                PacketsDropped++;
+                Counters.PacketsDropped++;
                 return;
             }
 
+            first = false;
             switch (chunk.Type)
             {
                 case SctpChunkType.Init:
@@ -177,31 +213,56 @@ internal sealed partial class SctpAssociation : IDisposable
                     }
 
                     break;
-                case SctpChunkType.Data when _state == State.Established:
-                    OnData(chunk.Flags, chunk.Value);
-                    sawData = true;
+                case SctpChunkType.Data when IsUp:
+                    sawData |= OnData(chunk.Flags, chunk.Value);
                     break;
-                case SctpChunkType.Sack when _state == State.Established:
+                case SctpChunkType.Sack when IsUp:
                     OnSack(chunk.Value);
                     break;
-                case SctpChunkType.Heartbeat:
-                    Reply(SctpChunkType.HeartbeatAck, chunk.Value);
+                case SctpChunkType.ForwardTsn when IsUp:
+                    OnForwardTsn(chunk.Value);
+                    sawData = true; // §3.6: a FORWARD-TSN is answered with a SACK
                     break;
-                case SctpChunkType.Abort:
-                    _state = State.Aborted;
-                    _deliveries.Add(() => Aborted?.Invoke());
+                case SctpChunkType.ReConfig when IsUp:
+                    OnReConfig(chunk.Value);
+                    break;
+                case SctpChunkType.Heartbeat:
+                    Reply(SctpChunkType.HeartbeatAck, chunk.Value); // §8.3: echo the Heartbeat Info unchanged
+                    break;
+                case SctpChunkType.HeartbeatAck:
+                    OnHeartbeatAck(chunk.Value);
+                    break;
+                case SctpChunkType.Shutdown when IsUp:
+                    OnShutdown(chunk.Value);
+                    break;
+                case SctpChunkType.ShutdownAck:
+                    OnShutdownAck();
+                    break;
+                case SctpChunkType.ShutdownComplete:
+                    OnShutdownComplete();
                     return;
+                case SctpChunkType.Abort:
+                    Fail("The peer aborted the SCTP association.");
+                    return;
+                case SctpChunkType.Error:
+                    Counters.ErrorsReceived++;
+                    break;
                 default:
-                    // RFC 9260 §3.2: unknown types whose top bits say "skip" are skipped; the rest too (we report nothing).
+                    if (!OnUnknownChunk(chunk))
+                    {
+                        return;
+                    }
+
                     break;
             }
         }
 
         if (reader.Malformed)
         {
-            PacketsDropped++;
+            Counters.PacketsDropped++;
         }
 
+        PerformDeferredReset();
         if (sawData)
         {
             SendSack();
@@ -210,42 +271,97 @@ internal sealed partial class SctpAssociation : IDisposable
         Pump();
     }
 
-    private void Reply(SctpChunkType type, ReadOnlySpan<byte> value)
+    private bool IsUp => _state is State.Established or State.ShutdownPending or State.ShutdownSent or State.ShutdownReceived or State.ShutdownAckSent;
+
+    /// <summary>RFC 9260 §8.5: INIT carries tag 0; ABORT and SHUTDOWN-COMPLETE with the T bit the peer's own; the rest ours.</summary>
+    private bool TagMatches(SctpChunk chunk, uint tag, bool first) => chunk.Type switch
     {
-        var packet = new byte[SctpPacket.CommonHeaderLength + SctpPacket.ChunkHeaderLength + value.Length + 3];
-        var end = SctpPacket.WriteChunk(packet, SctpPacket.CommonHeaderLength, type, 0, value);
-        SendPacket(packet.AsSpan(0, end), _peerTag);
+        SctpChunkType.Init => tag == 0 && first,
+        SctpChunkType.Abort or SctpChunkType.ShutdownComplete when (chunk.Flags & 1) == 1 => tag == _peerTag,
+        _ => tag == _myTag,
+    };
+
+    /// <summary>RFC 9260 §3.2: the top two bits of an unknown type say skip or stop, and whether to report.</summary>
+    private bool OnUnknownChunk(SctpChunk chunk)
+    {
+        Counters.UnknownChunks++;
+        if ((chunk.RawType & 0x40) != 0)
+        {
+            SendError(ErrorCauseUnrecognizedChunk, chunk.Raw);
+        }
+
+        return (chunk.RawType & 0x80) != 0;
+    }
+
+    private const ushort ErrorCauseUnrecognizedChunk = 6;
+
+    private void SendError(ushort cause, ReadOnlySpan<byte> info)
+    {
+        if (info.Length > Mtu - 32)
+        {
+            info = info[..(Mtu - 32)];
+        }
+
+        Span<byte> value = stackalloc byte[4 + info.Length + 3];
+        BinaryPrimitives.WriteUInt16BigEndian(value, cause);
+        BinaryPrimitives.WriteUInt16BigEndian(value[2..], (ushort)(4 + info.Length));
+        info.CopyTo(value[4..]);
+        Reply(SctpChunkType.Error, value[..(4 + info.Length)]);
+    }
+
+    private void Reply(SctpChunkType type, ReadOnlySpan<byte> value, byte flags = 0)
+    {
+        var packet = _packet.AsSpan();
+        var end = SctpPacket.WriteChunk(packet, SctpPacket.CommonHeaderLength, type, flags, value);
+        SendPacket(packet[..end], _peerTag);
     }
 
     private void SendPacket(Span<byte> packet, uint tag)
     {
         SctpPacket.Seal(packet, LocalPort, RemotePort, tag);
+        Counters.PacketsSent++;
         _send(packet);
     }
 
     private void BecomeEstablished()
     {
         _state = State.Established;
+        _lastHeard = _time.GetTimestamp();
         _deliveries.Add(() => Established?.Invoke());
+    }
+
+    /// <summary>Ends the association after a failure or an ABORT; every later packet is ignored.</summary>
+    private void Fail(string reason)
+    {
+        if (_state is State.Aborted or State.ShutDown)
+        {
+            return;
+        }
+
+        _state = State.Aborted;
+        _deliveries.Add(() => Aborted?.Invoke(reason));
     }
 
     private void Deliver()
     {
-        Action[] work;
-        lock (_gate)
+        while (true)
         {
-            if (_deliveries.Count == 0)
+            Action[] work;
+            lock (_gate)
             {
-                return;
+                if (_deliveries.Count == 0)
+                {
+                    return;
+                }
+
+                work = [.. _deliveries];
+                _deliveries.Clear();
             }
 
-            work = [.. _deliveries];
-            _deliveries.Clear();
-        }
-
-        foreach (var action in work)
-        {
-            action();
+            foreach (var action in work)
+            {
+                action();
+            }
         }
     }
 
@@ -256,11 +372,10 @@ internal sealed partial class SctpAssociation : IDisposable
             var now = _time.GetTimestamp();
             if (_state is State.CookieWait or State.CookieEchoed && now >= _setupDeadline)
             {
-                // RFC 9260 §5.1: T1-init / T1-cookie retransmission, bounded.
-                if (++_setupAttempts > 8)
+                // RFC 9260 §5.1: T1-init / T1-cookie retransmission, bounded by Max.Init.Retransmits.
+                if (++_setupAttempts > _options.MaxInitRetransmissions)
                 {
-                    _state = State.Aborted;
-                    _deliveries.Add(() => Aborted?.Invoke());
+                    Fail("SCTP association setup timed out.");
                 }
                 else if (_state == State.CookieWait)
                 {
@@ -272,23 +387,29 @@ internal sealed partial class SctpAssociation : IDisposable
                 }
             }
 
-            if (_state == State.Established)
+            if (IsUp)
             {
                 OnRetransmissionTimer(now);
+                OnReconfigTimer(now);
+                OnShutdownTimer(now);
+                OnHeartbeatTimer(now);
+                Pump();
             }
         }
 
         Deliver();
     }
 
-    private static bool After(uint a, uint b) => (int)(a - b) > 0; // RFC 1982 serial arithmetic on TSNs
-
-    private static void WriteInitValue(Span<byte> value, uint tag, uint window, uint initialTsn)
+    /// <summary>§8.1: each unanswered retransmission counts; too many in a row end the association.</summary>
+    private void CountError()
     {
-        BinaryPrimitives.WriteUInt32BigEndian(value, tag);
-        BinaryPrimitives.WriteUInt32BigEndian(value[4..], window);
-        BinaryPrimitives.WriteUInt16BigEndian(value[8..], ushort.MaxValue); // outbound streams
-        BinaryPrimitives.WriteUInt16BigEndian(value[10..], ushort.MaxValue); // inbound streams
-        BinaryPrimitives.WriteUInt32BigEndian(value[12..], initialTsn);
+        if (++_errorCount > _options.MaxRetransmissions)
+        {
+            Fail("The peer stopped answering (SCTP Association.Max.Retrans exceeded).");
+        }
     }
+
+    private long Deadline(TimeSpan after) => _time.GetTimestamp() + (long)(after.TotalSeconds * _time.TimestampFrequency);
+
+    private static bool After(uint a, uint b) => SctpReceivedTsns.After(a, b);
 }

@@ -19,12 +19,16 @@ internal enum SctpChunkType : byte
     CookieEcho = 10,
     CookieAck = 11,
     ShutdownComplete = 14,
+    ReConfig = 130,
     ForwardTsn = 192,
 }
 
 /// <summary>One chunk of a received packet (a view into the packet's bytes).</summary>
-internal readonly ref struct SctpChunk(byte type, byte flags, ReadOnlySpan<byte> value)
+internal readonly ref struct SctpChunk(byte type, byte flags, ReadOnlySpan<byte> value, ReadOnlySpan<byte> raw)
 {
+    /// <summary>The whole chunk as received, header included (for error reports).</summary>
+    public ReadOnlySpan<byte> Raw { get; } = raw;
+
     public SctpChunkType Type { get; } = (SctpChunkType)type;
 
     public byte RawType { get; } = type;
@@ -44,17 +48,35 @@ internal static class SctpPacket
     public const int CommonHeaderLength = 12;
     public const int ChunkHeaderLength = 4;
 
-    /// <summary>RFC 9260 Appendix B: CRC32c over the packet with the checksum field taken as zero.</summary>
+    /// <summary>RFC 9260 Appendix B: CRC32c over the packet with the checksum field (bytes 8..11) taken as zero.</summary>
     public static uint Checksum(ReadOnlySpan<byte> packet)
     {
-        var crc = 0xFFFFFFFFu;
-        for (var i = 0; i < packet.Length; i++)
+        if (packet.Length < CommonHeaderLength)
         {
-            var b = i is >= 8 and < 12 ? (byte)0 : packet[i];
+            throw new ArgumentException("An SCTP packet has at least a 12-byte common header.", nameof(packet));
+        }
+
+        var crc = Crc32C(0xFFFFFFFFu, packet[..8]);
+        crc = BitOperations.Crc32C(crc, 0u);
+        return ~Crc32C(crc, packet[CommonHeaderLength..]);
+    }
+
+    /// <summary>CRC32c (Castagnoli, reflected) continued over <paramref name="data"/>, eight bytes at a time.</summary>
+    internal static uint Crc32C(uint crc, ReadOnlySpan<byte> data)
+    {
+        while (data.Length >= 8)
+        {
+            // Little-endian load: the hardware instruction consumes the low byte first, as the bytewise CRC does.
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[8..];
+        }
+
+        foreach (var b in data)
+        {
             crc = BitOperations.Crc32C(crc, b);
         }
 
-        return ~crc;
+        return crc;
     }
 
     /// <summary>Writes the common header and the checksum over a finished packet.</summary>
@@ -113,7 +135,7 @@ internal static class SctpPacket
                 return false;
             }
 
-            Current = new SctpChunk(_packet[_offset], _packet[_offset + 1], _packet.Slice(_offset + ChunkHeaderLength, length - ChunkHeaderLength));
+            Current = new SctpChunk(_packet[_offset], _packet[_offset + 1], _packet.Slice(_offset + ChunkHeaderLength, length - ChunkHeaderLength), _packet.Slice(_offset, length));
             _offset += (length + 3) & ~3;
             return true;
         }

@@ -1,0 +1,26 @@
+namespace P2PCall.WebRtc.Sctp;
+
+/// <summary>Protocol parameters of an association (RFC 9260 §16 defaults unless noted).</summary>
+internal sealed record SctpAssociationOptions
+{
+    /// <summary>RTO.Initial (§16: 1 s).</summary>
+    public TimeSpan RtoInitial { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>RTO.Min. §16 says 1 s; WebRTC stacks use far less on real-time paths (Chromium's dcsctp: 200 ms).</summary>
+    public TimeSpan RtoMin { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>RTO.Max (§16: 60 s).</summary>
+    public TimeSpan RtoMax { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>HB.interval (§16: 30 s): an idle association sends a HEARTBEAT this often (§8.3).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Association.Max.Retrans (§16: 10): consecutive unanswered retransmissions before the association is given up (§8.1).</summary>
+    public int MaxRetransmissions { get; init; } = 10;
+
+    /// <summary>Max.Init.Retransmits (§16: 8).</summary>
+    public int MaxInitRetransmissions { get; init; } = 8;
+
+    /// <summary>The receive window advertised in INIT and SACK (a_rwnd, §6.2), in bytes.</summary>
+    public uint ReceiveWindow { get; init; } = 4 * 1024 * 1024;
+}
