@@ -28,7 +28,7 @@ internal sealed class DataChannelManager
     private readonly List<RTCDataChannel> _unassigned = [];
     private readonly Action<Action> _raise;
     private bool _isDtlsClient;
-    private ushort _nextId;
+    private ushort _firstId;
 
     public DataChannelManager(SctpAssociation association, Action<Action> raise)
     {
@@ -36,8 +36,13 @@ internal sealed class DataChannelManager
         _raise = raise;
         association.MessageReceived += OnMessage;
         association.Established += OnEstablished;
-        association.BytesAcknowledged += (stream, bytes) =>
+        association.BytesAcknowledged += (stream, ppid, bytes) =>
         {
+            if (ppid == PpidDcep)
+            {
+                return; // DCEP messages are not the application's: they never counted in bufferedAmount
+            }
+
             RTCDataChannel? channel;
             lock (_gate)
             {
@@ -63,7 +68,7 @@ internal sealed class DataChannelManager
         lock (_gate)
         {
             _isDtlsClient = isDtlsClient;
-            _nextId = isDtlsClient ? (ushort)0 : (ushort)1;
+            _firstId = isDtlsClient ? (ushort)0 : (ushort)1;
         }
     }
 
@@ -139,14 +144,15 @@ internal sealed class DataChannelManager
             _unassigned.Clear();
             foreach (var channel in toOpen)
             {
-                while (_channels.ContainsKey(_nextId))
+                // The lowest free id of our parity (RFC 8832 §6), so the ids of closed channels are used again.
+                var id = _firstId;
+                while (_channels.ContainsKey(id))
                 {
-                    _nextId += 2;
+                    id += 2;
                 }
 
-                channel.Id = _nextId;
-                _channels[_nextId] = channel;
-                _nextId += 2;
+                channel.Id = id;
+                _channels[id] = channel;
             }
 
             foreach (var negotiated in _channels.Values.Where(c => c.Negotiated))

@@ -150,6 +150,12 @@ internal sealed partial class SctpAssociation
             return; // out of date: answered with a SACK only
         }
 
+        if (newCumulative - _received.Cumulative > SctpReceivedTsns.Range)
+        {
+            Counters.PacketsDropped++; // further ahead than anything the peer can have outstanding: a broken peer
+            return;
+        }
+
         _received.SkipTo(newCumulative);
         List<uint>? stale = null;
         foreach (var (tsn, fragment) in _fragments)

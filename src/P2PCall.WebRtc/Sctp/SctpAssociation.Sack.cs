@@ -187,7 +187,7 @@ internal sealed partial class SctpAssociation
 
         if (!chunk.Abandoned)
         {
-            ReleaseBytes(chunk.Message.Stream, chunk.Length);
+            ReleaseBytes(chunk.Message, chunk.Length);
         }
     }
 

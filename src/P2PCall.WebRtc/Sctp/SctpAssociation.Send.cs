@@ -137,7 +137,7 @@ internal sealed partial class SctpAssociation
                     message.Abandoned = true;
                 }
 
-                ReleaseBytes(message.Stream, message.Data.Length - message.Offset);
+                ReleaseBytes(message, message.Data.Length - message.Offset);
                 continue;
             }
 
@@ -193,11 +193,12 @@ internal sealed partial class SctpAssociation
         return offset + padded;
     }
 
-    private void ReleaseBytes(ushort stream, int bytes)
+    private void ReleaseBytes(OutgoingMessage message, int bytes)
     {
         if (bytes > 0)
         {
-            _deliveries.Add(() => BytesAcknowledged?.Invoke(stream, bytes));
+            var (stream, ppid) = (message.Stream, message.Ppid);
+            _deliveries.Add(() => BytesAcknowledged?.Invoke(stream, ppid, bytes));
         }
     }
 

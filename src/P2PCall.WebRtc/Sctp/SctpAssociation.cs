@@ -117,8 +117,8 @@ internal sealed partial class SctpAssociation : IDisposable
     /// <summary>A whole message arrived (stream, PPID, bytes). Raised outside the lock, in delivery order.</summary>
     public event Action<ushort, uint, byte[]>? MessageReceived;
 
-    /// <summary>Bytes of a stream left the send buffer: acknowledged by the peer, or abandoned (RFC 3758).</summary>
-    public event Action<ushort, int>? BytesAcknowledged;
+    /// <summary>Bytes of a message (stream, PPID, bytes) left the send buffer: acknowledged, or abandoned (RFC 3758).</summary>
+    public event Action<ushort, uint, int>? BytesAcknowledged;
 
     /// <summary>Starts once DTLS is up: the DTLS client sends INIT (RFC 8261 §5), the server waits for it.</summary>
     /// <param name="isClient">Whether this side is the DTLS client.</param>

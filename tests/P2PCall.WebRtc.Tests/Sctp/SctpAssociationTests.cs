@@ -113,7 +113,7 @@ public class SctpAssociationTests
         var received = 0;
         var buffered = 0L;
         var sent = 0;
-        pair.A.BytesAcknowledged += (_, bytes) => buffered -= bytes;
+        pair.A.BytesAcknowledged += (_, _, bytes) => buffered -= bytes;
         pair.B.MessageReceived += (_, _, data) =>
         {
             Assert.Equal((byte)received, data[0]); // in order

@@ -71,7 +71,7 @@ public class SctpPartialReliabilityTests
         pair.Establish();
         pair.CutToB = true;
         var released = 0;
-        pair.A.BytesAcknowledged += (_, bytes) => released += bytes;
+        pair.A.BytesAcknowledged += (_, _, bytes) => released += bytes;
         pair.A.Send(0, 53, new byte[60_000], ordered: true); // fills the window and stays unacknowledged
         pair.A.Send(1, 53, new byte[500], ordered: true, lifetime: TimeSpan.FromMilliseconds(100));
 
