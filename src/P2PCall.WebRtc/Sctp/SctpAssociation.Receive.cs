@@ -13,7 +13,21 @@ internal sealed partial class SctpAssociation
     private readonly uint[] _duplicates = new uint[MaxDuplicateReports];
     private SctpReceivedTsns _received = new(0);
     private int _duplicateCount;
+    private int _packetsNotAcked;
+    private long _sackDeadline = long.MaxValue;
     private long _bufferedBytes;
+
+    /// <summary>The cumulative TSN received (for diagnosis).</summary>
+    internal uint ReceivedCumulativeTsn
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _received.Cumulative;
+            }
+        }
+    }
 
     /// <summary>Takes one DATA chunk (§6.2); returns true when it calls for a SACK (every DATA does, duplicates too).</summary>
     private bool OnData(byte flags, ReadOnlySpan<byte> value)
@@ -153,8 +167,41 @@ internal sealed partial class SctpAssociation
 
     private void Hand(ushort stream, uint ppid, byte[] data) => _deliveries.Add(() => MessageReceived?.Invoke(stream, ppid, data));
 
-    /// <summary>A SACK: cumulative TSN, the window we still have, gap blocks, duplicates (§3.3.4).</summary>
+    /// <summary>
+    /// §6.2: a SACK for every second packet with DATA, at once when a gap or a duplicate shows (§6.7), otherwise
+    /// within the delayed-ack timeout; outgoing DATA carries a pending SACK along (§6.10 bundling).
+    /// </summary>
+    private void AcknowledgeData(bool now)
+    {
+        if (now || ++_packetsNotAcked >= 2 || _received.HasGaps || _duplicateCount > 0 || _state != State.Established || _options.DelayedAckTimeout <= TimeSpan.Zero)
+        {
+            SendSack();
+        }
+        else if (_sackDeadline == long.MaxValue)
+        {
+            _sackDeadline = Deadline(_options.DelayedAckTimeout);
+        }
+    }
+
+    private bool SackPending => _sackDeadline != long.MaxValue;
+
+    private void OnDelayedAckTimer(long now)
+    {
+        if (now >= _sackDeadline)
+        {
+            SendSack();
+        }
+    }
+
     private void SendSack()
+    {
+        var packet = _packet.AsSpan();
+        var end = WriteSack(packet, SctpPacket.CommonHeaderLength);
+        SendPacket(packet[..end], _peerTag);
+    }
+
+    /// <summary>Writes a SACK chunk: cumulative TSN, the window we still have, gap blocks, duplicates (§3.3.4).</summary>
+    private int WriteSack(Span<byte> packet, int offset)
     {
         Span<(ushort Start, ushort End)> blocks = stackalloc (ushort, ushort)[MaxGapBlocks];
         var count = _received.WriteGapBlocks(blocks);
@@ -176,7 +223,9 @@ internal sealed partial class SctpAssociation
         }
 
         _duplicateCount = 0;
-        Reply(SctpChunkType.Sack, value);
+        _packetsNotAcked = 0;
+        _sackDeadline = long.MaxValue;
+        return SctpPacket.WriteChunk(packet, offset, SctpChunkType.Sack, 0, value);
     }
 
     private sealed record Fragment(byte Flags, ushort Stream, ushort Ssn, uint Ppid, byte[] Data);

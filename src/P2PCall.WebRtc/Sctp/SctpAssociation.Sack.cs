@@ -55,6 +55,17 @@ internal sealed partial class SctpAssociation
         }
     }
 
+    /// <summary>A one-line picture of the send side, for test failures and logs.</summary>
+    internal string DescribeSendState()
+    {
+        lock (_gate)
+        {
+            var first = _outstanding.Count > 0 ? _outstanding[0] : null;
+            return $"state {_state}, queued {_queue.Count}, outstanding {_outstanding.Count} (first tsn {first?.Tsn} acked {first?.Acked} abandoned {first?.Abandoned} inflight {first?.InFlight} rtx {first?.NeedsRetransmit} sent {first?.Transmissions}), " +
+                $"last cum ack {_lastCumulativeAck}, ack point {_advancedPeerAckPoint}, next tsn {_nextTsn}, flight {_flight}, cwnd {_cwnd}, rwnd {_peerWindow}, rtx pending {_retransmitsPending}, t3 {(_t3Deadline == long.MaxValue ? "off" : "on")}";
+        }
+    }
+
     private void OnSack(ReadOnlySpan<byte> value)
     {
         if (value.Length < 12)
@@ -74,8 +85,10 @@ internal sealed partial class SctpAssociation
         }
 
         // §6.2.1 D i: a SACK older than the last one (by cumulative TSN) is ignored; one acking beyond what we sent too.
+        Counters.SacksReceived++;
         if (After(_lastCumulativeAck, cumulative) || !After(_nextTsn, cumulative))
         {
+            Counters.SacksIgnored++;
             return;
         }
 

@@ -74,6 +74,11 @@ internal sealed partial class SctpAssociation
                 break;
             }
 
+            if (offset == SctpPacket.CommonHeaderLength && SackPending)
+            {
+                offset = WriteSack(packet, offset); // a delayed SACK rides along with the data (§6.10)
+            }
+
             if (offset + ((size + 3) & ~3) > Mtu)
             {
                 SendPacket(packet[..offset], _peerTag);

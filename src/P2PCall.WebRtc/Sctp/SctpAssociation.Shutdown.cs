@@ -189,5 +189,9 @@ internal sealed partial class SctpAssociation
         _errorCount = 0; // §8.3: an answered heartbeat clears the error count
         UpdateRto(_time.GetElapsedTime(BinaryPrimitives.ReadInt64BigEndian(value[4..])));
         _heartbeatDeadline = Deadline(_options.HeartbeatInterval);
+        if (_t3Deadline != long.MaxValue && _t3Deadline > Deadline(_rto))
+        {
+            RestartT3(); // the path answers again: a backed-off T3 need not wait out its old RTO
+        }
     }
 }

@@ -185,6 +185,7 @@ internal sealed partial class SctpAssociation : IDisposable
         var reader = new SctpPacket.ChunkReader(packet);
         var first = true;
         var sawData = false;
+        var ackNow = false;
         while (reader.MoveNext())
         {
             var chunk = reader.Current;
@@ -221,7 +222,7 @@ internal sealed partial class SctpAssociation : IDisposable
                     break;
                 case SctpChunkType.ForwardTsn when IsUp:
                     OnForwardTsn(chunk.Value);
-                    sawData = true; // §3.6: a FORWARD-TSN is answered with a SACK
+                    sawData = ackNow = true; // §3.6: a FORWARD-TSN is answered with a SACK
                     break;
                 case SctpChunkType.ReConfig when IsUp:
                     OnReConfig(chunk.Value);
@@ -265,7 +266,7 @@ internal sealed partial class SctpAssociation : IDisposable
         PerformDeferredReset();
         if (sawData)
         {
-            SendSack();
+            AcknowledgeData(ackNow);
         }
 
         Pump();
@@ -392,6 +393,7 @@ internal sealed partial class SctpAssociation : IDisposable
                 OnRetransmissionTimer(now);
                 OnReconfigTimer(now);
                 OnShutdownTimer(now);
+                OnDelayedAckTimer(now);
                 OnHeartbeatTimer(now);
                 Pump();
             }

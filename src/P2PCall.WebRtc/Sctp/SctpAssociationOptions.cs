@@ -21,6 +21,12 @@ internal sealed record SctpAssociationOptions
     /// <summary>Max.Init.Retransmits (§16: 8).</summary>
     public int MaxInitRetransmissions { get; init; } = 8;
 
+    /// <summary>
+    /// The delayed-acknowledgement timeout (§6.2: SHOULD be at most 200 ms and MUST be under 500 ms). Every
+    /// second packet with DATA, and any packet that opens a gap or repeats data, is acknowledged at once.
+    /// </summary>
+    public TimeSpan DelayedAckTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The receive window advertised in INIT and SACK (a_rwnd, §6.2), in bytes.</summary>
     public uint ReceiveWindow { get; init; } = 4 * 1024 * 1024;
 }

@@ -12,6 +12,11 @@ internal sealed class SctpCounters
 
     public long ErrorsReceived { get; set; }
 
+    public long SacksReceived { get; set; }
+
+    /// <summary>SACKs ignored as out of date or acknowledging what was never sent (RFC 9260 §6.2.1 D).</summary>
+    public long SacksIgnored { get; set; }
+
     public long DataChunksSent { get; set; }
 
     public long DataChunksRetransmitted { get; set; }

@@ -46,6 +46,12 @@ internal sealed class SctpPair : IDisposable
 
     public bool Record { get; set; }
 
+    /// <summary>Sees every packet after it was delivered (towards B: true).</summary>
+    public Action<bool, byte[]>? Delivered { get; set; }
+
+    /// <summary>Sees every packet sent (towards B: true), before loss is applied.</summary>
+    public Action<bool, byte[]>? Tap { get; set; }
+
     /// <summary>Starts both sides (A is the DTLS client) and runs until both are established.</summary>
     public void Establish()
     {
@@ -107,6 +113,7 @@ internal sealed class SctpPair : IDisposable
         {
             _inFlight.Dequeue();
             (item.ToB ? B : A).OnPacket(item.Packet);
+            Delivered?.Invoke(item.ToB, item.Packet);
         }
     }
 
@@ -117,6 +124,7 @@ internal sealed class SctpPair : IDisposable
             SentToB.Add(packet.ToArray());
         }
 
+        Tap?.Invoke(toB, packet.ToArray());
         if ((toB ? CutToB : CutToA) || _random.NextDouble() < Loss)
         {
             return;
