@@ -79,7 +79,11 @@ public sealed partial class RTCPeerConnection
                 _reporters[transceiver] = reporter;
             }
 
-            _rtcpTimer = _time.CreateTimer(_ => SendDueReports(), null, RtcpTick, RtcpTick);
+            _rtcpTimer = _time.CreateTimer(_ =>
+            {
+                SendDueReports();
+                SendDueNacks();
+            }, null, RtcpTick, RtcpTick);
         }
     }
 
@@ -118,16 +122,30 @@ public sealed partial class RTCPeerConnection
     }
 
     /// <summary>Reception statistics per remote source (RFC 3550 §6.4.1, Appendix A.3, A.8).</summary>
-    private void OnRtpReceived(JsepTransceiver transceiver, RtpPacket rtp)
+    private void OnRtpReceived(JsepTransceiver transceiver, RtpPacket rtp, RemoteMediaStreamTrack track)
     {
+        Span<ushort> lost = stackalloc ushort[MaxNackBatch];
+        NackDue due;
+        NackState? nack;
         lock (_rtcpGate)
         {
-            if (_reporters.TryGetValue(transceiver, out var reporter))
+            if (!_reporters.TryGetValue(transceiver, out var reporter))
             {
-                var clockRate = transceiver.FindCodec(rtp.PayloadType)?.ClockRate ?? 90000;
-                reporter.GetOrAddSource(rtp.Ssrc, (int)clockRate).OnPacketReceived(rtp);
+                return;
             }
+
+            var clockRate = transceiver.FindCodec(rtp.PayloadType)?.ClockRate ?? 90000;
+            reporter.GetOrAddSource(rtp.Ssrc, (int)clockRate).OnPacketReceived(rtp);
+            due = TrackLoss(transceiver, rtp, reporter.RoundTripTime, lost, out nack);
+            nack?.Snapshot();
         }
+
+        if (nack is not null && (due.Count > 0 || due.GaveUp))
+        {
+            SendLossFeedback(transceiver, nack, due, lost);
+        }
+
+        nack?.Publish(track);
     }
 
     private void OnRtcp(ReadOnlySpan<byte> packet)
@@ -158,16 +176,7 @@ public sealed partial class RTCPeerConnection
 
                     break;
                 case RtcpPacketKind.GenericNack when RtcpGenericNack.TryParse(view, out var nack, out _):
-                    if (SenderFor(nack.MediaSsrc) is { } sender)
-                    {
-                        var lost = new List<ushort>();
-                        foreach (var sequence in nack.GetLostSequenceNumbers())
-                        {
-                            lost.Add(sequence);
-                        }
-
-                        sender.OnNack(lost);
-                    }
+                    SenderFor(nack.MediaSsrc)?.OnNack(nack);
 
                     break;
             }
@@ -206,7 +215,15 @@ public sealed partial class RTCPeerConnection
     {
         lock (_gate)
         {
-            return _senders.FirstOrDefault(s => s.Ssrc == ssrc);
+            foreach (var sender in _senders)
+            {
+                if (sender.Ssrc == ssrc)
+                {
+                    return sender;
+                }
+            }
+
+            return null;
         }
     }
 
@@ -218,6 +235,8 @@ public sealed partial class RTCPeerConnection
             _rtcpTimer = null;
             _reporters.Clear();
         }
+
+        StopNacks();
     }
 }
 

@@ -77,9 +77,13 @@ public sealed class VideoSender : IDisposable
         }
     }
 
+    /// <summary>Called with each frame read from the source, outside the sender's lock (the track's local preview).</summary>
+    internal Action<I420Frame>? FrameRead { get; set; }
+
     /// <summary>Reads, encodes and sends one frame now (the timer calls this each period).</summary>
     public void SendNextFrame()
     {
+        I420Frame? frame;
         lock (_gate)
         {
             if (_disposed)
@@ -88,26 +92,33 @@ public sealed class VideoSender : IDisposable
             }
 
             TimeSpan elapsed = _time.GetElapsedTime(_startTicks);
-            I420Frame? frame = _source.ReadFrame(elapsed);
+            frame = _source.ReadFrame(elapsed);
             if (frame is null)
             {
                 return;
             }
 
-            Vp8EncodedFrame? encoded = _encoder.Encode(frame);
-            if (encoded is null)
-            {
-                return;
-            }
-
-            uint rtpTimestamp = _timestampBase + (uint)(elapsed.Ticks * 90_000 / TimeSpan.TicksPerSecond);
-            foreach (Vp8RtpPayload p in _packetizer.Packetize(encoded.Value.Data))
-            {
-                _transport.SendRtp(_payloadType, rtpTimestamp, p.Marker, p.Payload);
-            }
-
-            _frames++;
+            EncodeAndSend(frame, elapsed);
         }
+
+        FrameRead?.Invoke(frame);
+    }
+
+    private void EncodeAndSend(I420Frame frame, TimeSpan elapsed)
+    {
+        Vp8EncodedFrame? encoded = _encoder.Encode(frame);
+        if (encoded is null)
+        {
+            return;
+        }
+
+        uint rtpTimestamp = _timestampBase + (uint)(elapsed.Ticks * 90_000 / TimeSpan.TicksPerSecond);
+        foreach (Vp8RtpPayload p in _packetizer.Packetize(encoded.Value.Data))
+        {
+            _transport.SendRtp(_payloadType, rtpTimestamp, p.Marker, p.Payload);
+        }
+
+        _frames++;
     }
 
     /// <inheritdoc />
