@@ -28,7 +28,9 @@ public sealed class VideoReceiver : IDisposable
     private readonly Action _requestKeyFrame;
     private readonly Channel<I420Frame> _frames;
     private readonly RemoteMediaStreamTrack? _track;
+    private const int KeyframeRequestEvery = 15;
     private bool _needKeyframe = true;
+    private int _framesWaitingForKeyframe;
     private long _dropsSeen;
     private long _queueDrops;
     private int _streaming;
@@ -146,9 +148,18 @@ public sealed class VideoReceiver : IDisposable
 
         if (_needKeyframe && !assembled.IsKeyframe)
         {
+            // Joined mid-stream or the request was lost: ask on the first frame that cannot be used, then every 15th.
+            if (_framesWaitingForKeyframe++ % KeyframeRequestEvery == 0)
+            {
+                KeyFramesRequested++;
+                _requestKeyFrame();
+            }
+
             FramesDropped++;
             return;
         }
+
+        _framesWaitingForKeyframe = 0;
 
         TimeSpan ts = TimeSpan.FromTicks(assembled.RtpTimestamp * TimeSpan.TicksPerSecond / 90_000);
         if (!_decoder.TryDecode(assembled.Data.Span, ts, out I420Frame? frame))
@@ -174,6 +185,7 @@ public sealed class VideoReceiver : IDisposable
     private void NeedKeyframe()
     {
         _needKeyframe = true;
+        _framesWaitingForKeyframe = 1; // this request counts as the first
         KeyFramesRequested++;
         _requestKeyFrame();
     }

@@ -61,7 +61,9 @@ public sealed class Vp8Depacketizer : IDisposable
     {
         frame = default;
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!Vp8PayloadDescriptor.TryParse(payload, out Vp8PayloadDescriptor descriptor))
+        Vp8PayloadDescriptor descriptor = default;
+        bool filler = payload.IsEmpty; // RFC 3550 §5.1 padding-only (a sender probing bandwidth without RTX): holds a place
+        if (!filler && !Vp8PayloadDescriptor.TryParse(payload, out descriptor))
         {
             DiscardedPackets++;
             return false;
@@ -117,7 +119,8 @@ public sealed class Vp8Depacketizer : IDisposable
         slot.Sequence = sequenceNumber;
         slot.Timestamp = timestamp;
         slot.Marker = marker;
-        slot.Start = descriptor.Start && descriptor.PartitionId == 0;
+        slot.Start = !filler && descriptor.Start && descriptor.PartitionId == 0;
+        slot.Filler = filler;
         slot.Used = true;
         if ((short)(ushort)(sequenceNumber - _highestSeq) > 0 || HighestOffset() < 0)
         {
@@ -190,6 +193,12 @@ public sealed class Vp8Depacketizer : IDisposable
     private bool TryAssembleHead(out Vp8AssembledFrame frame)
     {
         frame = default;
+        while (_slots[_next & Mask] is { Used: true, Filler: true } padding && padding.Sequence == _next)
+        {
+            _slots[_next & Mask].Used = false; // padding between frames
+            _next++;
+        }
+
         ref Slot first = ref _slots[_next & Mask];
         if (!first.Used || first.Sequence != _next || !first.Start)
         {
@@ -339,6 +348,7 @@ public sealed class Vp8Depacketizer : IDisposable
         public uint Timestamp;
         public bool Marker;
         public bool Start;
+        public bool Filler;
         public bool Used;
     }
 }

@@ -147,4 +147,44 @@ public sealed class VideoSourceAndSinkTests
         Assert.True(receiver.FramesDroppedFromQueue > 10);
         Assert.Equal(frames.OrderBy(f => f.Timestamp).Select(f => f.Timestamp), frames.Select(f => f.Timestamp));
     }
+
+    private sealed class DropFirstFrameTransport(VideoReceiver receiver) : IVideoRtpTransport
+    {
+        private ushort _seq = 7;
+        private bool _firstFrameDone;
+
+        public bool SendRtp(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
+        {
+            ushort seq = _seq++;
+            if (_firstFrameDone)
+            {
+                receiver.OnRtpPacket(new RtpPacketInfo(payloadType, seq, timestamp, marker, 42), payload);
+            }
+
+            _firstFrameDone |= marker;
+            return true;
+        }
+    }
+
+    [Fact]
+    public void A_receiver_that_missed_the_first_keyframe_asks_for_one_and_then_decodes()
+    {
+        var time = new FakeTimeProvider();
+        VideoSender? sender = null;
+        var requests = 0;
+        var receiver = new VideoReceiver(() => { requests++; sender!.RequestKeyFrame(); }, new VideoReceiverOptions { MaxPacketWait = TimeSpan.Zero });
+        using (receiver)
+        using (sender = new VideoSender(new DropFirstFrameTransport(receiver), new TestPatternVideoSource(160, 120, 30), 96, 500, time))
+        {
+            var counters = new List<int>();
+            receiver.FrameDecoded += (_, f) => counters.Add(Counter(f));
+            for (int i = 0; i < 6; i++)
+            {
+                sender.SendNextFrame();
+            }
+
+            Assert.Equal(1, requests);
+            Assert.Equal([2, 3, 4, 5], counters); // frame 1 was an interframe without its reference; 2 the requested keyframe
+        }
+    }
 }

@@ -101,4 +101,20 @@ public sealed class Vp8FrameQueueTests
         Assert.False(depacketizer.Push(p.Seq, p.Ts, p.P.Marker, p.P.Payload, out _));
         Assert.Equal(1, depacketizer.DiscardedPackets);
     }
+
+    [Fact]
+    public void Padding_only_packets_between_frames_hold_their_place_without_a_gap()
+    {
+        using var depacketizer = new Vp8Depacketizer();
+        var packets = Stream(2, 100, 10); // one packet a frame: seq 10 and 12, padding at 11
+        var emitted = new List<Vp8AssembledFrame>();
+        var data = new List<byte[]>();
+        emitted.AddRange(Drain(depacketizer, depacketizer.Push(10, packets[0].Ts, true, packets[0].P.Payload, out var a), a, data));
+        emitted.AddRange(Drain(depacketizer, depacketizer.Push(11, packets[0].Ts, false, [], out var b), b, data));
+        emitted.AddRange(Drain(depacketizer, depacketizer.Push(12, packets[1].Ts, true, packets[1].P.Payload, out var c), c, data));
+
+        Assert.Equal(2, emitted.Count);
+        Assert.False(emitted[1].AfterGap);
+        Assert.Equal(0, depacketizer.DroppedFrames);
+    }
 }
