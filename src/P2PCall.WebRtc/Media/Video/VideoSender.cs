@@ -25,6 +25,7 @@ public sealed class VideoSender : IDisposable
     private readonly RTCRtpSender? _sender;
     private readonly object _gate = new();
     private readonly uint _timestampBase;
+    private readonly byte[] _packet;
     private ITimer? _timer;
     private long _startTicks;
     private long _frames;
@@ -53,6 +54,7 @@ public sealed class VideoSender : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _encoder = new Vp8Encoder(new Vp8EncoderSettings { Width = source.Width, Height = source.Height, FrameRate = source.FrameRate, BitrateKbps = bitrateKbps });
         _packetizer = new Vp8Packetizer(1100, Random.Shared.Next(0x8000));
+        _packet = new byte[_packetizer.MaxPayloadSize];
         _timestampBase = (uint)Random.Shared.Next(); // RFC 3550 §5.1: random initial timestamp
     }
 
@@ -113,9 +115,12 @@ public sealed class VideoSender : IDisposable
         }
 
         uint rtpTimestamp = _timestampBase + (uint)(elapsed.Ticks * 90_000 / TimeSpan.TicksPerSecond);
-        foreach (Vp8RtpPayload p in _packetizer.Packetize(encoded.Value.Data))
+        byte[] data = encoded.Value.Data;
+        int count = _packetizer.GetPacketCount(data.Length);
+        for (int i = 0; i < count; i++)
         {
-            _transport.SendRtp(_payloadType, rtpTimestamp, p.Marker, p.Payload);
+            int length = _packetizer.WritePacket(data, i, _packet, out bool marker);
+            _transport.SendRtp(_payloadType, rtpTimestamp, marker, _packet.AsSpan(0, length));
         }
 
         _frames++;

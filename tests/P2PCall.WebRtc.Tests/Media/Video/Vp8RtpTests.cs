@@ -29,6 +29,25 @@ public sealed class Vp8RtpTests
     }
 
     [Fact]
+    public void WritePacket_into_a_caller_buffer_gives_the_same_packets_as_Packetize()
+    {
+        byte[] frame = Frame(2500, false);
+        List<Vp8RtpPayload> expected = new Vp8Packetizer(1000, 77).Packetize(frame);
+        var packetizer = new Vp8Packetizer(1000, 77);
+        byte[] buffer = new byte[1000];
+
+        Assert.Equal(expected.Count, packetizer.GetPacketCount(frame.Length));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            int length = packetizer.WritePacket(frame, i, buffer, out bool marker);
+            Assert.Equal(expected[i].Payload, buffer.AsSpan(0, length).ToArray());
+            Assert.Equal(expected[i].Marker, marker);
+        }
+
+        Assert.Equal(78, packetizer.NextPictureId);
+    }
+
+    [Fact]
     public void Round_trip_with_reordering_inside_a_frame_across_sequence_wrap()
     {
         var packetizer = new Vp8Packetizer(300);
