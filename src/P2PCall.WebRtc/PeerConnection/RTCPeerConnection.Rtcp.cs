@@ -27,7 +27,11 @@ public sealed partial class RTCPeerConnection
             foreach (var sender in Senders)
             {
                 _reporters.TryGetValue(sender.Transceiver, out var reporter);
-                outbound.Add(new RTCOutboundRtpStreamStats(sender.Ssrc, sender.Transceiver.Kind, sender.Mid, sender.PacketsSent, sender.BytesSent, reporter?.RoundTripTime));
+                outbound.Add(new RTCOutboundRtpStreamStats(sender.Ssrc, sender.Transceiver.Kind, sender.Mid, sender.PacketsSent, sender.BytesSent, reporter?.RoundTripTime)
+                {
+                    NackCount = sender.NackCount,
+                    RetransmittedPacketsSent = sender.RetransmittedPacketsSent,
+                });
             }
 
             foreach (var (transceiver, reporter) in _reporters)
@@ -49,7 +53,10 @@ public sealed partial class RTCPeerConnection
                     if (reporter.TryGetSource(ssrc, out var source))
                     {
                         var clock = source.ClockRate > 0 ? source.ClockRate : 90000;
-                        inbound.Add(new RTCInboundRtpStreamStats(ssrc, transceiver.Kind, transceiver.Mid, source.PacketsReceived, Math.Max(0, source.PacketsLost), (double)source.Jitter / clock));
+                        inbound.Add(new RTCInboundRtpStreamStats(ssrc, transceiver.Kind, transceiver.Mid, source.PacketsReceived, Math.Max(0, source.PacketsLost), (double)source.Jitter / clock)
+                        {
+                            NackCount = _nacks.TryGetValue(transceiver, out var nack) && nack.MediaSsrc == ssrc ? Interlocked.Read(ref nack.NacksSent) : 0,
+                        });
                     }
                 }
             }
@@ -253,7 +260,14 @@ public sealed record RTCStatsReport(DateTimeOffset Timestamp, IReadOnlyList<RTCO
 /// <param name="PacketsSent">RTP packets sent.</param>
 /// <param name="BytesSent">Payload bytes sent.</param>
 /// <param name="RoundTripTime">The RTT from the remote side's reports (RFC 3550 §6.4.1), once known.</param>
-public sealed record RTCOutboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsSent, long BytesSent, TimeSpan? RoundTripTime);
+public sealed record RTCOutboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsSent, long BytesSent, TimeSpan? RoundTripTime)
+{
+    /// <summary>Generic NACKs received for this stream (RFC 4585 §6.2.1).</summary>
+    public long NackCount { get; init; }
+
+    /// <summary>Packets sent again because a NACK named them (no RTX: the same packet, same sequence number).</summary>
+    public long RetransmittedPacketsSent { get; init; }
+}
 
 /// <summary>What was received from one remote source (W3C RTCInboundRtpStreamStats, reduced).</summary>
 /// <param name="Ssrc">The remote SSRC.</param>
@@ -262,4 +276,8 @@ public sealed record RTCOutboundRtpStreamStats(uint Ssrc, MediaKind Kind, string
 /// <param name="PacketsReceived">RTP packets received.</param>
 /// <param name="PacketsLost">Packets expected but not received (RFC 3550 §6.4.1 cumulative lost).</param>
 /// <param name="JitterSeconds">The interarrival jitter estimate, in seconds.</param>
-public sealed record RTCInboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsReceived, long PacketsLost, double JitterSeconds);
+public sealed record RTCInboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsReceived, long PacketsLost, double JitterSeconds)
+{
+    /// <summary>Generic NACKs sent asking for this stream's lost packets (RFC 4585 §6.2.1).</summary>
+    public long NackCount { get; init; }
+}

@@ -94,5 +94,7 @@ public sealed class MediaUnderLossTests(ITestOutputHelper output)
         Assert.True(videoSender.RetransmittedPacketsSent >= 5);
         Assert.True(Interlocked.Read(ref previews) >= seen.Length);
         Assert.True(a.ConcealedFrames + a.FecRecovered >= 3);
+        Assert.True(pair.A.GetStats().Outbound.Single(o => o.Kind == MediaKind.Video).RetransmittedPacketsSent >= 5);
+        Assert.True(pair.B.GetStats().Inbound.Single(i => i.Kind == MediaKind.Video).NackCount > 0);
     }
 }
