@@ -14,7 +14,11 @@ namespace P2PCall.WebRtc;
 public sealed partial class RTCPeerConnection
 {
     private const int MaxNackBatch = 64;
-    private static readonly TimeSpan MinNackRetryInterval = TimeSpan.FromMilliseconds(30);
+
+    // Retry once a retransmission has had time to come back: 1.5 × RTT, not below 50 ms; 100 ms while no RTT is
+    // known (libwebrtc assumes the same). Asking again too early brings duplicates the SRTP replay check drops.
+    private static readonly TimeSpan MinNackRetryInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan UnknownRttNackRetryInterval = TimeSpan.FromMilliseconds(100);
     private readonly Dictionary<JsepTransceiver, NackState> _nacks = [];
 
     /// <summary>The connection's clock (senders age their packet history on it).</summary>
@@ -48,12 +52,34 @@ public sealed partial class RTCPeerConnection
     {
         if (roundTripTime is { } rtt)
         {
-            // Ask again once a retransmission has had time to come back.
             var interval = rtt + rtt / 2;
             state.Generator.RetryInterval = interval > MinNackRetryInterval ? interval : MinNackRetryInterval;
         }
+        else
+        {
+            state.Generator.RetryInterval = UnknownRttNackRetryInterval;
+        }
 
         return state.Generator.Collect(due);
+    }
+
+    /// <summary>The transceiver's RTT, else any other's: with BUNDLE every stream shares one path (RFC 8843).</summary>
+    private TimeSpan? RoundTripTimeFor(RtcpReporter? reporter)
+    {
+        if (reporter?.RoundTripTime is { } own)
+        {
+            return own;
+        }
+
+        foreach (var other in _reporters.Values)
+        {
+            if (other.RoundTripTime is { } rtt)
+            {
+                return rtt;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Sends what <see cref="TrackLoss"/> or the tick found due: one NACK, and a PLI when something was abandoned.</summary>
@@ -96,7 +122,7 @@ public sealed partial class RTCPeerConnection
                 }
 
                 _reporters.TryGetValue(transceiver, out var reporter);
-                var due = Collect(state, reporter?.RoundTripTime, lost);
+                var due = Collect(state, RoundTripTimeFor(reporter), lost);
                 state.Snapshot();
                 if (due.Count > 0 || due.GaveUp)
                 {

@@ -143,7 +143,7 @@ public sealed partial class RTCPeerConnection
 
             var clockRate = transceiver.FindCodec(rtp.PayloadType)?.ClockRate ?? 90000;
             reporter.GetOrAddSource(rtp.Ssrc, (int)clockRate).OnPacketReceived(rtp);
-            due = TrackLoss(transceiver, rtp, reporter.RoundTripTime, lost, out nack);
+            due = TrackLoss(transceiver, rtp, RoundTripTimeFor(reporter), lost, out nack);
             nack?.Snapshot();
         }
 

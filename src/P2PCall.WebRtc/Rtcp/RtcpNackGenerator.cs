@@ -34,7 +34,7 @@ internal sealed class RtcpNackGenerator
     }
 
     /// <summary>The least time between two NACKs for one packet (raise it to about the RTT once known).</summary>
-    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMilliseconds(30);
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>NACKs sent per packet before it is abandoned.</summary>
     public int MaxRetries { get; set; } = 8;

@@ -92,7 +92,8 @@ public sealed class MediaUnderLossTests(ITestOutputHelper output)
         Assert.True(videoAtB.PacketsRecovered > 0);
         Assert.True(videoSender.NackCount > 0);
         Assert.True(videoSender.RetransmittedPacketsSent >= 5);
-        Assert.True(Interlocked.Read(ref previews) >= seen.Length);
+        // The preview is raised after a frame is sent, so the newest decoded frame may still be ahead of it.
+        Assert.True(Interlocked.Read(ref previews) >= seen.Length - 1, $"{previews} previews for {seen.Length} decoded frames");
         Assert.True(a.ConcealedFrames + a.FecRecovered >= 3);
         Assert.True(pair.A.GetStats().Outbound.Single(o => o.Kind == MediaKind.Video).RetransmittedPacketsSent >= 5);
         Assert.True(pair.B.GetStats().Inbound.Single(i => i.Kind == MediaKind.Video).NackCount > 0);
