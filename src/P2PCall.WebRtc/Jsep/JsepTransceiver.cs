@@ -52,7 +52,18 @@ internal sealed class JsepTransceiver
     public IReadOnlyList<string> SendStreamIds { get; set; } = [];
 
     /// <summary>Codecs both sides agreed on, with the payload types that go on the wire.</summary>
-    public IReadOnlyList<SdpCodec> NegotiatedCodecs { get; set; } = [];
+    public IReadOnlyList<SdpCodec> NegotiatedCodecs
+    {
+        get;
+        set
+        {
+            field = value;
+            GenericNackNegotiated = value.Any(c => c.Feedback.Any(f => string.Equals(f.Type, "nack", StringComparison.OrdinalIgnoreCase) && f.Subtype is null));
+        }
+    } = [];
+
+    /// <summary>Whether a negotiated codec carries <c>a=rtcp-fb:&lt;pt&gt; nack</c> (RFC 4585 §4.2), derived once per negotiation.</summary>
+    public bool GenericNackNegotiated { get; private set; }
 
     /// <summary>Header extensions both sides agreed on, with their negotiated ids.</summary>
     public IReadOnlyList<SdpExtmap> NegotiatedExtensions

@@ -34,7 +34,7 @@ public sealed partial class RTCPeerConnection
                     && sender.Codecs.FirstOrDefault(c => c.MimeType.Equals("video/VP8", StringComparison.OrdinalIgnoreCase)) is { } vp8)
                 {
                     // VP8 (RFC 7741) at the source's frame rate; PLI/FIR from the peer ask it for a keyframe.
-                    var pump = new VideoSender(sender, video.Source, vp8.PayloadType, 1000, _time);
+                    var pump = new VideoSender(sender, video.Source, vp8.PayloadType, 1000, _time) { FrameRead = video.OnFrameCaptured };
                     pump.Start();
                     _videoPumps.Add(pump);
                 }

@@ -127,7 +127,7 @@ public sealed partial class RTCPeerConnection
             return;
         }
 
-        OnRtpReceived(transceiver!, rtp);
+        OnRtpReceived(transceiver!, rtp, track);
         track.Deliver(new RtpPacketInfo(rtp.PayloadType, rtp.SequenceNumber, rtp.Timestamp, rtp.Marker, rtp.Ssrc), rtp.Payload);
     }
 

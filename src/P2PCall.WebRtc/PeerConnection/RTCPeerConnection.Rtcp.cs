@@ -27,7 +27,11 @@ public sealed partial class RTCPeerConnection
             foreach (var sender in Senders)
             {
                 _reporters.TryGetValue(sender.Transceiver, out var reporter);
-                outbound.Add(new RTCOutboundRtpStreamStats(sender.Ssrc, sender.Transceiver.Kind, sender.Mid, sender.PacketsSent, sender.BytesSent, reporter?.RoundTripTime));
+                outbound.Add(new RTCOutboundRtpStreamStats(sender.Ssrc, sender.Transceiver.Kind, sender.Mid, sender.PacketsSent, sender.BytesSent, reporter?.RoundTripTime)
+                {
+                    NackCount = sender.NackCount,
+                    RetransmittedPacketsSent = sender.RetransmittedPacketsSent,
+                });
             }
 
             foreach (var (transceiver, reporter) in _reporters)
@@ -49,7 +53,10 @@ public sealed partial class RTCPeerConnection
                     if (reporter.TryGetSource(ssrc, out var source))
                     {
                         var clock = source.ClockRate > 0 ? source.ClockRate : 90000;
-                        inbound.Add(new RTCInboundRtpStreamStats(ssrc, transceiver.Kind, transceiver.Mid, source.PacketsReceived, Math.Max(0, source.PacketsLost), (double)source.Jitter / clock));
+                        inbound.Add(new RTCInboundRtpStreamStats(ssrc, transceiver.Kind, transceiver.Mid, source.PacketsReceived, Math.Max(0, source.PacketsLost), (double)source.Jitter / clock)
+                        {
+                            NackCount = _nacks.TryGetValue(transceiver, out var nack) && nack.MediaSsrc == ssrc ? Interlocked.Read(ref nack.NacksSent) : 0,
+                        });
                     }
                 }
             }
@@ -79,7 +86,11 @@ public sealed partial class RTCPeerConnection
                 _reporters[transceiver] = reporter;
             }
 
-            _rtcpTimer = _time.CreateTimer(_ => SendDueReports(), null, RtcpTick, RtcpTick);
+            _rtcpTimer = _time.CreateTimer(_ =>
+            {
+                SendDueReports();
+                SendDueNacks();
+            }, null, RtcpTick, RtcpTick);
         }
     }
 
@@ -118,16 +129,30 @@ public sealed partial class RTCPeerConnection
     }
 
     /// <summary>Reception statistics per remote source (RFC 3550 §6.4.1, Appendix A.3, A.8).</summary>
-    private void OnRtpReceived(JsepTransceiver transceiver, RtpPacket rtp)
+    private void OnRtpReceived(JsepTransceiver transceiver, RtpPacket rtp, RemoteMediaStreamTrack track)
     {
+        Span<ushort> lost = stackalloc ushort[MaxNackBatch];
+        NackDue due;
+        NackState? nack;
         lock (_rtcpGate)
         {
-            if (_reporters.TryGetValue(transceiver, out var reporter))
+            if (!_reporters.TryGetValue(transceiver, out var reporter))
             {
-                var clockRate = transceiver.FindCodec(rtp.PayloadType)?.ClockRate ?? 90000;
-                reporter.GetOrAddSource(rtp.Ssrc, (int)clockRate).OnPacketReceived(rtp);
+                return;
             }
+
+            var clockRate = transceiver.FindCodec(rtp.PayloadType)?.ClockRate ?? 90000;
+            reporter.GetOrAddSource(rtp.Ssrc, (int)clockRate).OnPacketReceived(rtp);
+            due = TrackLoss(transceiver, rtp, RoundTripTimeFor(reporter), lost, out nack);
+            nack?.Snapshot();
         }
+
+        if (nack is not null && (due.Count > 0 || due.GaveUp))
+        {
+            SendLossFeedback(transceiver, nack, due, lost);
+        }
+
+        nack?.Publish(track);
     }
 
     private void OnRtcp(ReadOnlySpan<byte> packet)
@@ -158,16 +183,7 @@ public sealed partial class RTCPeerConnection
 
                     break;
                 case RtcpPacketKind.GenericNack when RtcpGenericNack.TryParse(view, out var nack, out _):
-                    if (SenderFor(nack.MediaSsrc) is { } sender)
-                    {
-                        var lost = new List<ushort>();
-                        foreach (var sequence in nack.GetLostSequenceNumbers())
-                        {
-                            lost.Add(sequence);
-                        }
-
-                        sender.OnNack(lost);
-                    }
+                    SenderFor(nack.MediaSsrc)?.OnNack(nack);
 
                     break;
             }
@@ -206,7 +222,15 @@ public sealed partial class RTCPeerConnection
     {
         lock (_gate)
         {
-            return _senders.FirstOrDefault(s => s.Ssrc == ssrc);
+            foreach (var sender in _senders)
+            {
+                if (sender.Ssrc == ssrc)
+                {
+                    return sender;
+                }
+            }
+
+            return null;
         }
     }
 
@@ -218,6 +242,8 @@ public sealed partial class RTCPeerConnection
             _rtcpTimer = null;
             _reporters.Clear();
         }
+
+        StopNacks();
     }
 }
 
@@ -234,7 +260,14 @@ public sealed record RTCStatsReport(DateTimeOffset Timestamp, IReadOnlyList<RTCO
 /// <param name="PacketsSent">RTP packets sent.</param>
 /// <param name="BytesSent">Payload bytes sent.</param>
 /// <param name="RoundTripTime">The RTT from the remote side's reports (RFC 3550 §6.4.1), once known.</param>
-public sealed record RTCOutboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsSent, long BytesSent, TimeSpan? RoundTripTime);
+public sealed record RTCOutboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsSent, long BytesSent, TimeSpan? RoundTripTime)
+{
+    /// <summary>Generic NACKs received for this stream (RFC 4585 §6.2.1).</summary>
+    public long NackCount { get; init; }
+
+    /// <summary>Packets sent again because a NACK named them (no RTX: the same packet, same sequence number).</summary>
+    public long RetransmittedPacketsSent { get; init; }
+}
 
 /// <summary>What was received from one remote source (W3C RTCInboundRtpStreamStats, reduced).</summary>
 /// <param name="Ssrc">The remote SSRC.</param>
@@ -243,4 +276,8 @@ public sealed record RTCOutboundRtpStreamStats(uint Ssrc, MediaKind Kind, string
 /// <param name="PacketsReceived">RTP packets received.</param>
 /// <param name="PacketsLost">Packets expected but not received (RFC 3550 §6.4.1 cumulative lost).</param>
 /// <param name="JitterSeconds">The interarrival jitter estimate, in seconds.</param>
-public sealed record RTCInboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsReceived, long PacketsLost, double JitterSeconds);
+public sealed record RTCInboundRtpStreamStats(uint Ssrc, MediaKind Kind, string? Mid, long PacketsReceived, long PacketsLost, double JitterSeconds)
+{
+    /// <summary>Generic NACKs sent asking for this stream's lost packets (RFC 4585 §6.2.1).</summary>
+    public long NackCount { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using P2PCall.WebRtc.Jsep;
+using P2PCall.WebRtc.Rtcp;
 using P2PCall.WebRtc.Rtp;
 
 namespace P2PCall.WebRtc;
@@ -74,7 +75,80 @@ public sealed class RTCRtpSender : IRtpSender
 
     internal void OnKeyFrameRequested() => KeyFrameRequested?.Invoke(this, EventArgs.Empty);
 
-    internal void OnNack(IReadOnlyList<ushort> lost) => NackReceived?.Invoke(this, lost);
+    /// <summary>Generic NACKs received for this sender (W3C RTCOutboundRtpStreamStats.nackCount).</summary>
+    public long NackCount => Interlocked.Read(ref _nackCount);
+
+    /// <summary>Packets sent again because a NACK named them (W3C retransmittedPacketsSent).</summary>
+    public long RetransmittedPacketsSent => Interlocked.Read(ref _retransmittedPackets);
+
+    /// <summary>Payload bytes of those packets, with their RTP headers (W3C retransmittedBytesSent counts payload; ours counts the whole packet).</summary>
+    public long RetransmittedBytesSent => Interlocked.Read(ref _retransmittedBytes);
+
+    private long _nackCount;
+    private long _retransmittedPackets;
+    private long _retransmittedBytes;
+    private RtpPacketHistory? _history;
+    private bool _historyReleased;
+
+    /// <summary>
+    /// RFC 4585 §6.2.1: resends each packet the NACK names that the history still holds, as the same packet
+    /// (same SSRC and sequence number; no RTX stream, RFC 4588, is negotiated), then tells subscribers.
+    /// </summary>
+    internal void OnNack(in RtcpGenericNack nack)
+    {
+        Interlocked.Increment(ref _nackCount);
+        byte[]? buffer = null;
+        try
+        {
+            foreach (var sequence in nack.GetLostSequenceNumbers())
+            {
+                int length;
+                buffer ??= ArrayPool<byte>.Shared.Rent(2048);
+                lock (_gate)
+                {
+                    if (_history is null || !_history.TryGetForResend(sequence, buffer.AsSpan(0, buffer.Length - 128), out length))
+                    {
+                        continue;
+                    }
+                }
+
+                if (_connection.SendProtected(buffer, length))
+                {
+                    Interlocked.Increment(ref _retransmittedPackets);
+                    Interlocked.Add(ref _retransmittedBytes, length);
+                }
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        if (NackReceived is { } handler)
+        {
+            var lost = new List<ushort>();
+            foreach (var sequence in nack.GetLostSequenceNumbers())
+            {
+                lost.Add(sequence);
+            }
+
+            handler(this, lost);
+        }
+    }
+
+    /// <summary>Returns the history's buffers when the connection closes.</summary>
+    internal void ReleaseHistory()
+    {
+        lock (_gate)
+        {
+            _historyReleased = true;
+            _history?.Dispose();
+            _history = null;
+        }
+    }
 
     private RtpHeaderExtension[] _midExtension = [];
 
@@ -131,7 +205,25 @@ public sealed class RTCRtpSender : IRtpSender
                 writer.Extensions = MidExtension(midId);
             }
 
-            if (!writer.TryWrite(buffer, out var written) || !_connection.SendProtected(buffer, written))
+            if (!writer.TryWrite(buffer, out var written))
+            {
+                return false;
+            }
+
+            if (Transceiver.GenericNackNegotiated)
+            {
+                // Kept in plain form before SRTP protects the buffer in place, for NACKs (RFC 4585 §6.2.1).
+                lock (_gate)
+                {
+                    if (!_historyReleased)
+                    {
+                        _history ??= new RtpPacketHistory(_connection.Time);
+                        _history.Store(sequence, buffer.AsSpan(0, written));
+                    }
+                }
+            }
+
+            if (!_connection.SendProtected(buffer, written))
             {
                 return false;
             }

@@ -42,6 +42,26 @@ public sealed class RemoteMediaStreamTrack : IMediaStreamTrack
     private long _packets;
     private long _bytes;
 
+    /// <summary>Generic NACKs sent asking for this track's lost packets (RFC 4585 §6.2.1; W3C nackCount).</summary>
+    public long NackCount => Interlocked.Read(ref _nackCount);
+
+    /// <summary>Packets once missing that arrived after all (retransmitted after a NACK, or just late).</summary>
+    public long PacketsRecovered => Interlocked.Read(ref _recovered);
+
+    /// <summary>Missing packets given up on (a picture loss indication followed for video).</summary>
+    public long PacketsAbandoned => Interlocked.Read(ref _abandoned);
+
+    private long _nackCount;
+    private long _recovered;
+    private long _abandoned;
+
+    internal void UpdateLossRepair(long nacks, long recovered, long abandoned)
+    {
+        Interlocked.Exchange(ref _nackCount, nacks);
+        Interlocked.Exchange(ref _recovered, recovered);
+        Interlocked.Exchange(ref _abandoned, abandoned);
+    }
+
     /// <summary>The SSRC of the last packet received, if any.</summary>
     public uint? LastSsrc { get; private set; }
 

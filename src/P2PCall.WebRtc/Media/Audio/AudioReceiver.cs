@@ -63,6 +63,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
     private long _decodeErrors;
     private long _unknown;
     private long _handlerErrors;
+    private long _queueDrops;
     private int _disposed;
 
     /// <summary>Starts receiving a remote audio track.</summary>
@@ -85,10 +86,9 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
             }
         }
 
-        _frames = Channel.CreateBounded<AudioFrame>(new BoundedChannelOptions(Math.Max(1, _options.FrameQueueCapacity))
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-        });
+        _frames = Channel.CreateBounded<AudioFrame>(
+            new BoundedChannelOptions(Math.Max(1, _options.FrameQueueCapacity)) { FullMode = BoundedChannelFullMode.DropOldest },
+            _ => Interlocked.Increment(ref _queueDrops));
         _startTimestamp = _time.GetTimestamp();
         _track.RtpReceived += OnRtp;
         var period = TimeSpan.FromTicks(FrameTicks);
@@ -113,7 +113,13 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>The decoded frames as an async stream (bounded: the oldest are dropped when the reader lags).</summary>
+    /// <summary>Frames dropped from the <see cref="ReadFramesAsync"/> queue because it was full (the reader lagged, or nobody reads).</summary>
+    public long FramesDroppedFromQueue => Interlocked.Read(ref _queueDrops);
+
+    /// <summary>
+    /// The decoded frames as an async stream, 20 ms each: bounded by <see cref="AudioReceiverOptions.FrameQueueCapacity"/>,
+    /// the oldest dropped when the reader lags (<see cref="FramesDroppedFromQueue"/>); ends when the receiver is disposed.
+    /// </summary>
     /// <param name="cancellationToken">Ends the enumeration.</param>
     public async IAsyncEnumerable<AudioFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -38,6 +38,21 @@ public sealed class LocalVideoTrack : IMediaStreamTrack
     /// <inheritdoc />
     public event EventHandler? Ended;
 
+    /// <summary>
+    /// The local preview (the seed's <c>setDomVideoStream</c>): each frame read from <see cref="Source"/> to be sent,
+    /// raised on the sender's frame-timer thread after it is encoded, outside any lock. The frame is shared with the
+    /// encoder but no longer written: keep it, do not modify it. Frames flow while the track is being sent.
+    /// </summary>
+    public event EventHandler<I420Frame>? FrameCaptured;
+
+    internal void OnFrameCaptured(I420Frame frame)
+    {
+        if (Enabled)
+        {
+            FrameCaptured?.Invoke(this, frame);
+        }
+    }
+
     /// <inheritdoc />
     public void Stop()
     {

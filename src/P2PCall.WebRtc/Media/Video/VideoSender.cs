@@ -25,6 +25,7 @@ public sealed class VideoSender : IDisposable
     private readonly RTCRtpSender? _sender;
     private readonly object _gate = new();
     private readonly uint _timestampBase;
+    private readonly byte[] _packet;
     private ITimer? _timer;
     private long _startTicks;
     private long _frames;
@@ -53,6 +54,7 @@ public sealed class VideoSender : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _encoder = new Vp8Encoder(new Vp8EncoderSettings { Width = source.Width, Height = source.Height, FrameRate = source.FrameRate, BitrateKbps = bitrateKbps });
         _packetizer = new Vp8Packetizer(1100, Random.Shared.Next(0x8000));
+        _packet = new byte[_packetizer.MaxPayloadSize];
         _timestampBase = (uint)Random.Shared.Next(); // RFC 3550 §5.1: random initial timestamp
     }
 
@@ -77,9 +79,13 @@ public sealed class VideoSender : IDisposable
         }
     }
 
+    /// <summary>Called with each frame read from the source, outside the sender's lock (the track's local preview).</summary>
+    internal Action<I420Frame>? FrameRead { get; set; }
+
     /// <summary>Reads, encodes and sends one frame now (the timer calls this each period).</summary>
     public void SendNextFrame()
     {
+        I420Frame? frame;
         lock (_gate)
         {
             if (_disposed)
@@ -88,26 +94,36 @@ public sealed class VideoSender : IDisposable
             }
 
             TimeSpan elapsed = _time.GetElapsedTime(_startTicks);
-            I420Frame? frame = _source.ReadFrame(elapsed);
+            frame = _source.ReadFrame(elapsed);
             if (frame is null)
             {
                 return;
             }
 
-            Vp8EncodedFrame? encoded = _encoder.Encode(frame);
-            if (encoded is null)
-            {
-                return;
-            }
-
-            uint rtpTimestamp = _timestampBase + (uint)(elapsed.Ticks * 90_000 / TimeSpan.TicksPerSecond);
-            foreach (Vp8RtpPayload p in _packetizer.Packetize(encoded.Value.Data))
-            {
-                _transport.SendRtp(_payloadType, rtpTimestamp, p.Marker, p.Payload);
-            }
-
-            _frames++;
+            EncodeAndSend(frame, elapsed);
         }
+
+        FrameRead?.Invoke(frame);
+    }
+
+    private void EncodeAndSend(I420Frame frame, TimeSpan elapsed)
+    {
+        Vp8EncodedFrame? encoded = _encoder.Encode(frame);
+        if (encoded is null)
+        {
+            return;
+        }
+
+        uint rtpTimestamp = _timestampBase + (uint)(elapsed.Ticks * 90_000 / TimeSpan.TicksPerSecond);
+        byte[] data = encoded.Value.Data;
+        int count = _packetizer.GetPacketCount(data.Length);
+        for (int i = 0; i < count; i++)
+        {
+            int length = _packetizer.WritePacket(data, i, _packet, out bool marker);
+            _transport.SendRtp(_payloadType, rtpTimestamp, marker, _packet.AsSpan(0, length));
+        }
+
+        _frames++;
     }
 
     /// <inheritdoc />

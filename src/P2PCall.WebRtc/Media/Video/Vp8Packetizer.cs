@@ -27,7 +27,55 @@ public sealed class Vp8Packetizer
     /// <summary>The PictureID the next frame will carry.</summary>
     public int NextPictureId => _pictureId;
 
-    /// <summary>Packetizes one encoded frame.</summary>
+    /// <summary>The number of packets a frame of <paramref name="frameLength"/> bytes takes.</summary>
+    /// <param name="frameLength">The VP8 frame's length (≥ 1).</param>
+    /// <returns>The packet count.</returns>
+    public int GetPacketCount(int frameLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(frameLength, 1);
+        int chunk = MaxPayloadSize - DescriptorLength;
+        return (frameLength + chunk - 1) / chunk;
+    }
+
+    /// <summary>
+    /// Writes packet <paramref name="index"/> of <paramref name="frame"/> into a caller buffer, without allocating. Write
+    /// the packets in order, 0 to <see cref="GetPacketCount"/> − 1: writing the last one moves on to the next PictureID.
+    /// </summary>
+    /// <param name="frame">The VP8 frame.</param>
+    /// <param name="index">Which packet.</param>
+    /// <param name="destination">At least <see cref="MaxPayloadSize"/> bytes.</param>
+    /// <param name="marker">Set for the last packet of the frame (RFC 7741 §4.1).</param>
+    /// <returns>The payload length written.</returns>
+    public int WritePacket(ReadOnlySpan<byte> frame, int index, Span<byte> destination, out bool marker)
+    {
+        int count = GetPacketCount(frame.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        int chunk = MaxPayloadSize - DescriptorLength;
+        int offset = index * chunk;
+        int n = Math.Min(chunk, frame.Length - offset);
+        if (destination.Length < DescriptorLength + n)
+        {
+            throw new ArgumentException($"The destination needs {DescriptorLength + n} bytes.", nameof(destination));
+        }
+
+        // RFC 7741 §4.2: X=1, S on the first packet of the frame, PID 0 (whole frame as one partition).
+        destination[0] = (byte)(0x80 | (offset == 0 ? 0x10 : 0));
+        destination[1] = 0x80; // I=1
+        destination[2] = (byte)(0x80 | (_pictureId >> 8)); // M=1: 15-bit PictureID
+        destination[3] = (byte)_pictureId;
+        frame.Slice(offset, n).CopyTo(destination[DescriptorLength..]);
+        marker = index == count - 1;
+        if (marker)
+        {
+            // RFC 7741 §4.2: the PictureID wraps to 0 after 0x7FFF.
+            _pictureId = (_pictureId + 1) & 0x7FFF;
+        }
+
+        return DescriptorLength + n;
+    }
+
+    /// <summary>Packetizes one encoded frame into new arrays (convenient; <see cref="WritePacket"/> allocates nothing).</summary>
     /// <param name="frame">The VP8 frame.</param>
     /// <returns>The payloads in order; the last has the marker set.</returns>
     public List<Vp8RtpPayload> Packetize(ReadOnlySpan<byte> frame)
@@ -37,23 +85,17 @@ public sealed class Vp8Packetizer
             throw new ArgumentException("Empty VP8 frame.", nameof(frame));
         }
 
-        int chunk = MaxPayloadSize - DescriptorLength;
-        var result = new List<Vp8RtpPayload>((frame.Length + chunk - 1) / chunk);
-        for (int offset = 0; offset < frame.Length; offset += chunk)
+        int count = GetPacketCount(frame.Length);
+        var result = new List<Vp8RtpPayload>(count);
+        Span<byte> packet = stackalloc byte[MaxPayloadSize <= 1500 ? MaxPayloadSize : 0];
+        byte[]? large = packet.IsEmpty ? new byte[MaxPayloadSize] : null;
+        for (int i = 0; i < count; i++)
         {
-            int n = Math.Min(chunk, frame.Length - offset);
-            byte[] p = new byte[DescriptorLength + n];
-            // RFC 7741 §4.2: X=1, S on the first packet of the frame, PID 0 (whole frame as one partition).
-            p[0] = (byte)(0x80 | (offset == 0 ? 0x10 : 0));
-            p[1] = 0x80; // I=1
-            p[2] = (byte)(0x80 | (_pictureId >> 8)); // M=1: 15-bit PictureID
-            p[3] = (byte)_pictureId;
-            frame.Slice(offset, n).CopyTo(p.AsSpan(DescriptorLength));
-            result.Add(new Vp8RtpPayload(p, offset + n == frame.Length));
+            Span<byte> destination = large is null ? packet : large;
+            int length = WritePacket(frame, i, destination, out bool marker);
+            result.Add(new Vp8RtpPayload(destination[..length].ToArray(), marker));
         }
 
-        // RFC 7741 §4.2: the PictureID wraps to 0 after 0x7FFF.
-        _pictureId = (_pictureId + 1) & 0x7FFF;
         return result;
     }
 }

@@ -29,10 +29,29 @@ public sealed class Vp8RtpTests
     }
 
     [Fact]
+    public void WritePacket_into_a_caller_buffer_gives_the_same_packets_as_Packetize()
+    {
+        byte[] frame = Frame(2500, false);
+        List<Vp8RtpPayload> expected = new Vp8Packetizer(1000, 77).Packetize(frame);
+        var packetizer = new Vp8Packetizer(1000, 77);
+        byte[] buffer = new byte[1000];
+
+        Assert.Equal(expected.Count, packetizer.GetPacketCount(frame.Length));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            int length = packetizer.WritePacket(frame, i, buffer, out bool marker);
+            Assert.Equal(expected[i].Payload, buffer.AsSpan(0, length).ToArray());
+            Assert.Equal(expected[i].Marker, marker);
+        }
+
+        Assert.Equal(78, packetizer.NextPictureId);
+    }
+
+    [Fact]
     public void Round_trip_with_reordering_inside_a_frame_across_sequence_wrap()
     {
         var packetizer = new Vp8Packetizer(300);
-        var depacketizer = new Vp8Depacketizer();
+        using var depacketizer = new Vp8Depacketizer();
         byte[] frame = Frame(1000, true);
         List<Vp8RtpPayload> packets = packetizer.Packetize(frame);
         ushort seq = 65534;
@@ -46,17 +65,17 @@ public sealed class Vp8RtpTests
         }
 
         Assert.True(done);
-        Assert.Equal(frame, result.Data);
+        Assert.Equal(frame, result.Data.ToArray());
         Assert.True(result.IsKeyframe);
         Assert.Equal(0, result.PictureId);
         Assert.Equal(9000u, result.RtpTimestamp);
     }
 
     [Fact]
-    public void A_lost_packet_drops_the_frame_and_counts_it()
+    public void Without_waiting_a_lost_packet_drops_the_frame_and_counts_it()
     {
         var packetizer = new Vp8Packetizer(300);
-        var depacketizer = new Vp8Depacketizer();
+        using var depacketizer = new Vp8Depacketizer(TimeSpan.Zero);
         List<Vp8RtpPayload> first = packetizer.Packetize(Frame(1000, true));
         List<Vp8RtpPayload> second = packetizer.Packetize(Frame(200, false));
         ushort seq = 100;
@@ -70,6 +89,7 @@ public sealed class Vp8RtpTests
 
         Assert.True(depacketizer.Push((ushort)(seq + first.Count), 6000, second[0].Marker, second[0].Payload, out Vp8AssembledFrame f));
         Assert.False(f.IsKeyframe);
+        Assert.True(f.AfterGap);
         Assert.Equal(1, f.PictureId);
         Assert.Equal(1, depacketizer.DroppedFrames);
         Assert.False(depacketizer.Push((ushort)(seq + 1), 3000, first[1].Marker, first[1].Payload, out _));
@@ -119,7 +139,7 @@ public sealed class Vp8RtpTests
     [Fact]
     public void Truncated_packets_are_discarded_and_counted()
     {
-        var depacketizer = new Vp8Depacketizer();
+        using var depacketizer = new Vp8Depacketizer();
         Assert.False(depacketizer.Push(1, 1, true, [0x90, 0x80, 0x81], out _));
         Assert.Equal(1, depacketizer.DiscardedPackets);
     }
