@@ -182,4 +182,44 @@ public sealed class SeedPageCallTests(ChromiumFixture chromium) : IClassFixture<
         await page.EvaluateAsync("() => seed.hangup()");
         Assert.Equal(CallEndReason.RemoteHangup, (await call.Completion.WaitAsync(Deadline)).Reason);
     }
+
+    [ChromiumFact]
+    public async Task The_page_as_caller_gets_the_relay_error_then_a_reject_then_a_hangup_from_dotnet()
+    {
+        await using var server = await SignalingServer.StartAsync();
+        await using var app = DotnetApp(server, "dotnet");
+        var client = app.GetRequiredService<ICallClient>();
+        await client.StartAsync();
+        var calls = 0;
+        var accepted = new TaskCompletionSource<CalleeSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.IncomingCall += (_, e) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                _ = e.Session.RejectAsync(); // from inside the handler
+                return;
+            }
+
+            accepted.TrySetResult(e.Session);
+            _ = e.Session.AcceptAsync();
+        };
+
+        // The page calls a user nobody registered: the server's relay-error ends its call.
+        var page = await chromium.NewPageAsync($"{server.Uri}?userId=A&peer=nobody&autoCall=1");
+        await page.WaitForFunctionAsync("() => seed.endReason === 'relay error: target offline (call to nobody)'", null, new() { Timeout = 30000 });
+
+        // The .NET callee rejects: the page hears "rejected".
+        await page.EvaluateAsync("() => seed.call('dotnet')");
+        await page.WaitForFunctionAsync("() => seed.endReason === 'rejected (rejected)'", null, new() { Timeout = 30000 });
+
+        // It accepts the next call, then hangs up: the page's call ends too.
+        await page.EvaluateAsync("() => seed.call('dotnet')");
+        var call = await accepted.Task.WaitAsync(Deadline);
+        await call.WaitForConnectedAsync().WaitAsync(Deadline);
+        await page.WaitForFunctionAsync("() => seed.localRtcPc && seed.localRtcPc.connectionState === 'connected'", null, new() { Timeout = 30000 });
+        await call.HangupAsync();
+        await page.WaitForFunctionAsync("() => seed.endReason === 'remote hangup' && seed.localRtcPc === null", null, new() { Timeout = 30000 });
+        Assert.Equal(CallEndReason.LocalHangup, (await call.Completion.WaitAsync(Deadline)).Reason);
+        Assert.Equal(2, calls);
+    }
 }
