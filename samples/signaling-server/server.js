@@ -192,7 +192,7 @@ async function useRedis(url) {
   }
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no connection to ${url} within ${config.redisConnectTimeoutMs} ms`)), config.redisConnectTimeoutMs);
+    timer = setTimeout(() => reject(new Error(`no connection to ${new URL(url).host} within ${config.redisConnectTimeoutMs} ms`)), config.redisConnectTimeoutMs);
   });
   try {
     await Promise.race([Promise.all([pub.connect(), sub.connect()]), timeout]);

@@ -110,3 +110,10 @@ test('a new connection on another instance replaces the old one', { skip: !hasRe
   assert.equal((await received).userId, 'redis-dup-sender');
   assert.equal(second.connected, true);
 });
+
+test('start-up fails fast when Redis does not answer', async () => {
+  const port = await freePort(); // nothing listens there
+  await assert.rejects(
+    startServer({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_CONNECT_TIMEOUT_MS: '1000' }),
+    /server exited with 1/);
+});
