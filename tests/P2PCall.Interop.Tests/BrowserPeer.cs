@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using P2PCall.Signaling.SocketIO.Tests;
 using P2PCall.WebRtc;
 
 namespace P2PCall.Interop.Tests;
@@ -88,6 +89,8 @@ internal sealed class BrowserPeer
             }
         };
         await page.EvaluateAsync(Setup);
+        // The seed page's optional audio diagnostics: measureAudioTrack and inboundAudioStats.
+        await page.AddScriptTagAsync(new() { Path = Path.Combine(NodeProcess.ServerDirectory, "public", "audio-probe.js") });
         dotnet.IceCandidate += async (_, e) =>
         {
             if (e.Candidate is { } c)
@@ -174,6 +177,31 @@ internal sealed class BrowserPeer
             await Task.Delay(100);
         }
     }
+
+    /// <summary>
+    /// Plays the received audio in an &lt;audio&gt; element, as the seed's page plays its remote stream in a
+    /// &lt;video&gt;: Chromium pulls decoded audio from its jitter buffer only for such a sink (a bare track, Web Audio
+    /// or a track processor alone get nothing, and getStats then counts no samples). Idempotent.
+    /// </summary>
+    public Task PlayRemoteAudioAsync() => EvaluateAsync("""
+        async () => {
+          if (window.remoteAudio) { return; }
+          const track = pc.getReceivers().map(r => r.track).find(t => t.kind === "audio");
+          window.remoteAudio = document.createElement("audio");
+          remoteAudio.srcObject = new MediaStream([track]);
+          document.body.appendChild(remoteAudio);
+          await remoteAudio.play();
+        }
+        """);
+
+    /// <summary>Chromium's decoded PCM of the audio it receives from .NET, read for <paramref name="ms"/> ms.</summary>
+    public async Task<DecodedAudio> MeasureRemoteAudioAsync(int ms = 1000, string? method = null) =>
+        DecodedAudio.From(await EvaluateAsync<JsonElement>(
+            "a => measureAudioTrack(pc.getReceivers().map(r => r.track).find(t => t.kind === 'audio'), a.ms, a.method || undefined)",
+            new { ms, method = method ?? string.Empty }));
+
+    /// <summary>Chromium's inbound-rtp audio statistics.</summary>
+    public async Task<InboundAudioStats> AudioStatsAsync() => InboundAudioStats.From(await EvaluateAsync<JsonElement>("() => inboundAudioStats(pc)"));
 
     /// <summary>Sum of a numeric field over inbound-rtp stats of one kind (W3C webrtc-stats).</summary>
     public Task<double> InboundAsync(string kind, string field) =>

@@ -196,6 +196,18 @@ class SeedCall {
       chat(`me: ${text}`);
     }
   }
+
+  // ---- optional diagnostics (audio-probe.js), not part of the seed's call ----
+  // Decoded PCM of the remote audio track: { method, frames, sampleRate, rms, peak, dominantHz }.
+  measureRemoteAudio(ms = 1000, method = undefined) {
+    const track = this.remoteStream.getAudioTracks().filter(t => t.readyState === "live").pop();
+    return measureAudioTrack(track, ms, method);
+  }
+
+  // inbound-rtp audio of the current call: packetsReceived, totalSamplesReceived, concealedSamples, ...
+  remoteAudioStats() {
+    return inboundAudioStats(this.localRtcPc);
+  }
 }
 
 function log(text) {
