@@ -12,6 +12,7 @@ namespace P2PCall.Samples.Tests;
 /// package cache never sees the test version. Slow (a restore and a build): trait Category=Packaging.
 /// </summary>
 [Trait("Category", "Packaging")]
+[Collection(SampleProcessCollection.Name)]
 public sealed class PackageConsumptionTests : IDisposable
 {
     private static readonly string[] Packages = ["P2PCall.Core", "P2PCall.WebRtc", "P2PCall.Signaling.InMemory", "P2PCall.Signaling.SocketIO"];
@@ -205,9 +206,14 @@ public sealed class PackageConsumptionTests : IDisposable
         await alice.StartAsync();
         await bob.StartAsync();
         var chat = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bob.IncomingCall += (_, e) =>
         {
-            e.Session.DataChannelReceived += (_, d) => d.Channel.Message += (_, m) => chat.TrySetResult(m.Text ?? "");
+            e.Session.DataChannelReceived += (_, d) =>
+            {
+                d.Channel.Message += (_, m) => chat.TrySetResult(m.Text ?? "");
+                listening.TrySetResult();
+            };
             _ = e.Session.AcceptAsync();
         };
 
@@ -224,7 +230,7 @@ public sealed class PackageConsumptionTests : IDisposable
             open.TrySetResult();
         }
 
-        await open.Task.WaitAsync(deadline);
+        await Task.WhenAll(open.Task, listening.Task).WaitAsync(deadline); // A's channel open, B subscribed to it
         call.ChatChannel.Send("hello from A");
         Console.Out.WriteLine($"chat at B: {await chat.Task.WaitAsync(deadline)}");
         await call.HangupAsync();

@@ -4,6 +4,7 @@ using P2PCall.Signaling.SocketIO.Tests;
 namespace P2PCall.Samples.Tests;
 
 /// <summary>The sample console run as a process, as a user runs it: real UDP on loopback, exit codes, the --json report.</summary>
+[Collection(SampleProcessCollection.Name)]
 public class SampleCommandTests
 {
     [Fact]
