@@ -238,7 +238,8 @@ internal sealed class CallMonitor : IAsyncDisposable
         if (_session.ChatChannel is { } chat)
         {
             Watch(chat);
-            chat.Open += (_, _) => Ping();
+            // The first ping a second after connected, not the moment the channel opens: the peer's session raises
+            // DataChannelReceived on its own event queue, and a message that arrives before its handler subscribed is lost.
             lock (_gate)
             {
                 if (_pinging)
@@ -246,8 +247,6 @@ internal sealed class CallMonitor : IAsyncDisposable
                     _pingTimer = _time.CreateTimer(_ => Ping(), null, PingPeriod, PingPeriod);
                 }
             }
-
-            Ping(); // at once if the channel is already open
         }
     }
 

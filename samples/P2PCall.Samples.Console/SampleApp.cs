@@ -313,10 +313,11 @@ internal static class SampleApp
             return r.EndReason switch
             {
                 nameof(CallEndReason.PeerUnavailable) => $"{r.Peer} is not online{detail}",
+                nameof(CallEndReason.Rejected) when r.Role == "callee" => $"declined the call from {r.Peer}",
                 nameof(CallEndReason.Rejected) => $"{r.Peer} rejected the call{detail}",
                 nameof(CallEndReason.Busy) => $"{r.Peer} is busy in another call",
                 nameof(CallEndReason.NoAnswer) => $"{r.Peer} did not answer{detail}",
-                "NoCall" => $"no call came in{detail}",
+                "NoCall" => "no call came in",
                 _ => $"{r.User}: the call ended before it connected: {r.EndReason}{detail}",
             };
         }

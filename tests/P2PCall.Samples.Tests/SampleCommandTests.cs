@@ -135,4 +135,23 @@ public class SampleCommandTests
 
         Assert.Equal("A", callee.Json().GetProperty("peer").GetString());
     }
+
+    [Fact]
+    public async Task A_call_declined_with_ask_fails_on_both_sides_with_one_error_line()
+    {
+        await using var server = await SignalingServer.StartAsync();
+        var url = server.Uri.ToString();
+        var listener = SampleProcess.RunWithInputAsync("n\n", "listen", "--server", url, "--user", "B", "--ask", "--once", "--duration", "90", "--json", "--loopback-only");
+        await server.WaitConnectedAsync("B");
+
+        var caller = await SampleProcess.RunAsync("call", "--server", url, "--user", "A", "--peer", "B", "--json", "--loopback-only");
+        var callee = await listener;
+
+        Assert.True(caller.ExitCode == 1, caller.ToString());
+        Assert.StartsWith("error: B rejected the call", Assert.Single(caller.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal("Rejected", caller.Json().GetProperty("endReason").GetString());
+        Assert.True(callee.ExitCode == 1, callee.ToString());
+        Assert.Equal("error: declined the call from A", callee.ErrorLines[^1]);
+        Assert.Contains("A is calling. Accept? [y/N]", callee.Error, StringComparison.Ordinal);
+    }
 }

@@ -26,7 +26,10 @@ internal static class SampleProcess
 
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "P2PCall.Samples.Console.dll");
 
-    public static async Task<SampleResult> RunAsync(params string[] arguments)
+    public static Task<SampleResult> RunAsync(params string[] arguments) => RunWithInputAsync(string.Empty, arguments);
+
+    /// <summary>Runs the sample with <paramref name="input"/> as its standard input (then closed).</summary>
+    public static async Task<SampleResult> RunWithInputAsync(string input, params string[] arguments)
     {
         var info = new ProcessStartInfo(DotnetHost.Path)
         {
@@ -42,6 +45,7 @@ internal static class SampleProcess
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
