@@ -48,10 +48,11 @@ public sealed class PackageConsumptionTests : IDisposable
 
         var run = await RunAsync(app, cache, "run", "-c", "Release");
 
-        Assert.Contains("caller: Connected", run, StringComparison.Ordinal);
-        Assert.Contains("callee: Connected", run, StringComparison.Ordinal);
-        Assert.Contains("chat at B: hello from A", run, StringComparison.Ordinal);
-        Assert.Contains("callee ended: RemoteHangup", run, StringComparison.Ordinal);
+        foreach (var line in new[] { "caller: Connected", "callee: Connected", "chat at B: hello from A", "callee ended: RemoteHangup" })
+        {
+            Assert.True(run.Contains(line, StringComparison.Ordinal), $"'{line}' missing from the app's output:\n{run}");
+        }
+
         // Restored from our feed into the private cache, under the test's own version.
         foreach (var package in Packages)
         {
