@@ -19,6 +19,7 @@ internal sealed class CallMonitor : IAsyncDisposable
 
     private readonly CallSession _session;
     private readonly string? _recordDirectory;
+    private readonly int _recordFrameRate;
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly Lock _gate = new();
@@ -47,8 +48,9 @@ internal sealed class CallMonitor : IAsyncDisposable
     private long _lastTimestamp;
     private int _disposed;
 
-    public CallMonitor(CallSession session, string? recordDirectory, TimeProvider time)
+    public CallMonitor(CallSession session, string? recordDirectory, TimeProvider time, int recordFrameRate = 30)
     {
+        _recordFrameRate = recordFrameRate;
         _session = session;
         _recordDirectory = recordDirectory;
         _time = time;
@@ -407,7 +409,7 @@ internal sealed class CallMonitor : IAsyncDisposable
         if (_y4m is null)
         {
             _y4mStream = File.Create(RecordPath("video.y4m"));
-            _y4m = new Y4mWriter(_y4mStream, frame.Width, frame.Height, 30);
+            _y4m = new Y4mWriter(_y4mStream, frame.Width, frame.Height, _recordFrameRate);
         }
 
         if (frame.Width == _y4m.Width && frame.Height == _y4m.Height)

@@ -7,6 +7,7 @@ using P2PCall.Signaling.InMemory;
 using P2PCall.WebRtc;
 using P2PCall.WebRtc.Media;
 using P2PCall.WebRtc.Media.Audio;
+using P2PCall.WebRtc.Media.Video;
 using P2PCall.WebRtc.Media.Video.Vpx;
 
 namespace P2PCall.Samples.Cli;
@@ -75,14 +76,14 @@ internal static class SampleApp
             var rang = new TaskCompletionSource<CallMonitor>(TaskCreationOptions.RunContinuationsAsynchronously);
             calleeClient.IncomingCall += (_, e) =>
             {
-                var monitor = new CallMonitor(e.Session, arguments.RecordDir, _time);
+                var monitor = new CallMonitor(e.Session, arguments.RecordDir, _time, arguments.Video.FrameRate);
                 calleeMonitor = monitor;
                 rang.TrySetResult(monitor);
                 _ = e.Session.AcceptAsync();
             };
 
             CallMonitor? callerMonitor = null;
-            await callerClient.CallAsync("bob", s => callerMonitor = new CallMonitor(s, arguments.RecordDir, _time), stop.Token);
+            await callerClient.CallAsync("bob", s => callerMonitor = new CallMonitor(s, arguments.RecordDir, _time, arguments.Video.FrameRate), stop.Token);
             var sides = new List<(string Label, Func<CallMonitor?> Monitor)>
             {
                 ("alice (caller)", () => callerMonitor),
@@ -126,7 +127,7 @@ internal static class SampleApp
             }
 
             CallMonitor? monitor = null;
-            await client.CallAsync(peer, s => monitor = new CallMonitor(s, arguments.RecordDir, _time), stop.Token);
+            await client.CallAsync(peer, s => monitor = new CallMonitor(s, arguments.RecordDir, _time, arguments.Video.FrameRate), stop.Token);
             await using (monitor!)
             {
                 var talk = TalkAsync(monitor!, null, stop.Token);
@@ -153,7 +154,7 @@ internal static class SampleApp
             }
 
             var incoming = System.Threading.Channels.Channel.CreateUnbounded<CallMonitor>();
-            client.IncomingCall += (_, e) => incoming.Writer.TryWrite(new CallMonitor(e.Session, arguments.RecordDir, _time));
+            client.IncomingCall += (_, e) => incoming.Writer.TryWrite(new CallMonitor(e.Session, arguments.RecordDir, _time, arguments.Video.FrameRate));
             CallMonitor? current = null;
             CallReport? last = null;
             if (!arguments.Json)
@@ -337,7 +338,6 @@ internal static class SampleApp
         {
             o.ServerUri = arguments.Server;
             o.UserId = user;
-            o.ConnectTimeout = TimeSpan.FromSeconds(5);
         }
 
         private SideHost BuildHost(Action<IP2PCallBuilder> signaling, bool loopbackOnly)
@@ -356,8 +356,10 @@ internal static class SampleApp
 
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
             var audioFile = arguments.AudioFile;
+            var (width, height, fps) = arguments.Video;
             builder.Services.AddSingleton<IMediaDevices>(new MediaDevices(
-                audioFile is null ? null : () => new WavAudioSource(audioFile, loop: true)));
+                audioFile is null ? null : () => new WavAudioSource(audioFile, loop: true),
+                () => new TestPatternVideoSource(width, height, fps)));
             var p2p = builder.Services.AddP2PCall(o =>
             {
                 o.LoopbackOnly = loopbackOnly;

@@ -36,6 +36,7 @@ internal sealed record SampleArguments
           --loopback-only    use only 127.0.0.1/::1 (the demo always does)
           --stun URL         a STUN/TURN server, e.g. stun:stun.example.org:3478 (repeatable)
           --audio-file WAV   send this 16-bit PCM WAV (looped) instead of the 440 Hz tone
+          --video WxH[@FPS]  the test pattern's size and frame rate (default 640x480@30)
           --record-dir DIR   write what was received: <user>-received-audio.wav and <user>-received-video.y4m
           --json             no live view: print one JSON object at the end
           --ask              listen: ask before accepting each call (y/n on standard input)
@@ -66,6 +67,9 @@ internal sealed record SampleArguments
     public IReadOnlyList<string> Stun { get; init; } = [];
 
     public string? AudioFile { get; init; }
+
+    /// <summary>The test pattern camera: width, height, frames per second.</summary>
+    public (int Width, int Height, int FrameRate) Video { get; init; } = (640, 480, 30);
 
     public string? RecordDir { get; init; }
 
@@ -134,7 +138,7 @@ internal sealed record SampleArguments
 
                     flags.Add(name);
                     continue;
-                case "--server" or "--user" or "--peer" or "--duration" or "--stun" or "--audio-file" or "--record-dir":
+                case "--server" or "--user" or "--peer" or "--duration" or "--stun" or "--audio-file" or "--record-dir" or "--video":
                     if (value is null)
                     {
                         if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
@@ -191,6 +195,17 @@ internal sealed record SampleArguments
             parsed = parsed with { Duration = TimeSpan.FromSeconds(seconds) };
         }
 
+        if (Get("--video") is { } videoText)
+        {
+            if (ParseVideo(videoText) is not { } video)
+            {
+                error = $"--video must be WxH or WxH@FPS with even sizes from 16 to 1920 and 1 to 60 fps, was '{videoText}'";
+                return false;
+            }
+
+            parsed = parsed with { Video = video };
+        }
+
         if (Get("--server") is { } serverText)
         {
             if (!Uri.TryCreate(serverText, UriKind.Absolute, out var server) || server.Scheme is not ("http" or "https" or "ws" or "wss"))
@@ -237,5 +252,22 @@ internal sealed record SampleArguments
 
         result = parsed;
         return true;
+    }
+
+    private static (int, int, int)? ParseVideo(string text)
+    {
+        var at = text.Split('@');
+        var size = at[0].Split('x');
+        var fps = 30;
+        if (at.Length > 2 || size.Length != 2
+            || !int.TryParse(size[0], NumberStyles.None, CultureInfo.InvariantCulture, out var width)
+            || !int.TryParse(size[1], NumberStyles.None, CultureInfo.InvariantCulture, out var height)
+            || (at.Length == 2 && !int.TryParse(at[1], NumberStyles.None, CultureInfo.InvariantCulture, out fps)))
+        {
+            return null;
+        }
+
+        bool Even(int v) => v is >= 16 and <= 1920 && v % 2 == 0;
+        return Even(width) && Even(height) && fps is >= 1 and <= 60 ? (width, height, fps) : null;
     }
 }

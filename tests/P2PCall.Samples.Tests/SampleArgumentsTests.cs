@@ -59,6 +59,15 @@ public class SampleArgumentsTests
     }
 
     [Theory]
+    [InlineData("320x240", 320, 240, 30)]
+    [InlineData("160x120@15", 160, 120, 15)]
+    public void Video_reads_size_and_frame_rate(string text, int width, int height, int fps) =>
+        Assert.Equal((width, height, fps), Parse("demo", "--video", text).Video);
+
+    [Fact]
+    public void Video_defaults_to_640x480_at_30() => Assert.Equal((640, 480, 30), Parse("demo").Video);
+
+    [Theory]
     [InlineData()]
     [InlineData("--help")]
     [InlineData("call", "-h")]
@@ -76,6 +85,9 @@ public class SampleArgumentsTests
     [InlineData("call needs --peer ID", "call", "--server", "http://127.0.0.1:1", "--user", "A")]
     [InlineData("--server must be an http", "call", "--server", "ftp://x", "--user", "A", "--peer", "B")]
     [InlineData("--stun must be a stun:", "demo", "--stun", "stun.example.org")]
+    [InlineData("--video must be WxH", "demo", "--video", "640")]
+    [InlineData("--video must be WxH", "demo", "--video", "641x480")]
+    [InlineData("--video must be WxH", "demo", "--video", "640x480@0")]
     [InlineData("demo runs both sides itself", "demo", "--user", "A")]
     [InlineData("--ask and --once are options of listen", "call", "--server", "http://h", "--user", "A", "--peer", "B", "--ask")]
     [InlineData("--peer must differ from --user", "call", "--server", "http://h", "--user", "A", "--peer", "A")]

@@ -7,10 +7,13 @@ namespace P2PCall.Samples.Tests;
 [Collection(SampleProcessCollection.Name)]
 public class SampleCommandTests
 {
+    /// <summary>The test pattern of these calls: a quarter of the default's pixels at half its rate, for a machine shared with other tests.</summary>
+    private const string SmallVideo = "320x240@15";
+
     [Fact]
     public async Task Demo_connects_and_media_and_chat_flow_both_ways()
     {
-        var result = await SampleProcess.RunAsync("demo", "--duration", "3", "--json", "--loopback-only");
+        var result = await SampleProcess.RunAsync("demo", "--duration", "3", "--json", "--loopback-only", "--video", SmallVideo);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var json = result.Json();
@@ -40,7 +43,7 @@ public class SampleCommandTests
         var dir = Directory.CreateTempSubdirectory("p2pcall-record-");
         try
         {
-            var result = await SampleProcess.RunAsync("demo", "--duration", "2", "--json", "--record-dir", dir.FullName);
+            var result = await SampleProcess.RunAsync("demo", "--duration", "2", "--json", "--record-dir", dir.FullName, "--video", SmallVideo);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             foreach (var user in new[] { "alice", "bob" })
@@ -51,8 +54,8 @@ public class SampleCommandTests
                 }
 
                 using var y4m = new P2PCall.WebRtc.Media.Video.Y4mReader(File.OpenRead(Path.Combine(dir.FullName, $"{user}-received-video.y4m")));
-                Assert.Equal(640, y4m.Width);
-                Assert.Equal(480, y4m.Height);
+                Assert.Equal(320, y4m.Width);
+                Assert.Equal(240, y4m.Height);
                 Assert.NotNull(y4m.ReadFrame());
             }
         }
@@ -67,7 +70,7 @@ public class SampleCommandTests
     {
         var server = $"http://127.0.0.1:{FreePort.Get()}";
 
-        var result = await SampleProcess.RunAsync("call", "--server", server, "--user", "A", "--peer", "B", "--json", "--loopback-only");
+        var result = await SampleProcess.RunAsync("call", "--server", server, "--user", "A", "--peer", "B", "--json", "--loopback-only", "--video", SmallVideo);
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.ErrorLines);
@@ -102,7 +105,7 @@ public class SampleCommandTests
     {
         await using var server = await SignalingServer.StartAsync();
 
-        var result = await SampleProcess.RunAsync("call", "--server", server.Uri.ToString(), "--user", "A", "--peer", "nobody", "--json", "--loopback-only");
+        var result = await SampleProcess.RunAsync("call", "--server", server.Uri.ToString(), "--user", "A", "--peer", "nobody", "--json", "--loopback-only", "--video", SmallVideo);
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("error: nobody is not online", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
@@ -114,14 +117,15 @@ public class SampleCommandTests
     {
         await using var server = await SignalingServer.StartAsync();
         var url = server.Uri.ToString();
-        var listener = SampleProcess.RunAsync("listen", "--server", url, "--user", "B", "--once", "--duration", "90", "--json", "--loopback-only");
+        var listener = SampleProcess.RunAsync("listen", "--server", url, "--user", "B", "--once", "--duration", "90", "--json", "--loopback-only", "--video", SmallVideo);
         await server.WaitConnectedAsync("B");
 
-        var caller = await SampleProcess.RunAsync("call", "--server", url, "--user", "A", "--peer", "B", "--duration", "3", "--json", "--loopback-only");
+        var caller = await SampleProcess.RunAsync("call", "--server", url, "--user", "A", "--peer", "B", "--duration", "3", "--json", "--loopback-only", "--video", SmallVideo);
         var callee = await listener;
 
-        Assert.True(caller.ExitCode == 0, caller.ToString());
-        Assert.True(callee.ExitCode == 0, callee.ToString());
+        var both = $"caller: {caller}\nlistener: {callee}";
+        Assert.True(caller.ExitCode == 0, both);
+        Assert.True(callee.ExitCode == 0, both);
         foreach (var (result, endReason) in new[] { (caller, "LocalHangup"), (callee, "RemoteHangup") })
         {
             var json = result.Json();
@@ -141,14 +145,15 @@ public class SampleCommandTests
     {
         await using var server = await SignalingServer.StartAsync();
         var url = server.Uri.ToString();
-        var listener = SampleProcess.RunWithInputAsync("n\n", "listen", "--server", url, "--user", "B", "--ask", "--once", "--duration", "90", "--json", "--loopback-only");
+        var listener = SampleProcess.RunWithInputAsync("n\n", "listen", "--server", url, "--user", "B", "--ask", "--once", "--duration", "90", "--json", "--loopback-only", "--video", SmallVideo);
         await server.WaitConnectedAsync("B");
 
-        var caller = await SampleProcess.RunAsync("call", "--server", url, "--user", "A", "--peer", "B", "--json", "--loopback-only");
+        var caller = await SampleProcess.RunAsync("call", "--server", url, "--user", "A", "--peer", "B", "--json", "--loopback-only", "--video", SmallVideo);
         var callee = await listener;
 
-        Assert.True(caller.ExitCode == 1, caller.ToString());
-        Assert.StartsWith("error: B rejected the call", Assert.Single(caller.ErrorLines), StringComparison.Ordinal);
+        var both = $"caller: {caller}\nlistener: {callee}";
+        Assert.True(caller.ExitCode == 1, both);
+        Assert.True(caller.ErrorLines is [var line] && line.StartsWith("error: B rejected the call", StringComparison.Ordinal), both);
         Assert.Equal("Rejected", caller.Json().GetProperty("endReason").GetString());
         Assert.True(callee.ExitCode == 1, callee.ToString());
         Assert.Equal("error: declined the call from A", callee.ErrorLines[^1]);
