@@ -127,6 +127,40 @@ public class CallerSessionTests
     }
 
     [Fact]
+    public async Task A_brief_connected_state_is_not_missed_when_the_connection_has_moved_on()
+    {
+        await using var env = new SubstitutedEnvironment("A");
+        await env.Client.StartAsync();
+        var session = await env.Client.CallAsync("B");
+        env.Receive(new AcceptMessage("A", "B"));
+        await env.WaitForSentAsync<OfferMessage>();
+
+        // Under load ICE consent may flap: Connected is raised, but Disconnected is current when the event is handled.
+        env.RaiseConnectionState(RTCPeerConnectionState.Connected, now: RTCPeerConnectionState.Disconnected);
+
+        await session.WaitForConnectedAsync().WaitAsync(CallPair.Deadline);
+        Assert.Equal(CallState.Connected, session.State);
+    }
+
+    [Fact]
+    public async Task Data_channel_event_reaches_the_app_before_the_peer_connection_raises_anything_else()
+    {
+        await using var env = new SubstitutedEnvironment("A");
+        await env.Client.StartAsync();
+        var seen = false;
+        var session = await env.Client.CallAsync("B", s => s.DataChannelReceived += (_, _) => seen = true);
+        env.Receive(new AcceptMessage("A", "B"));
+        await env.WaitForSentAsync<OfferMessage>();
+        var channel = Substitute.For<IDataChannel>();
+
+        env.PeerConnection.DataChannel += Raise.EventWith(env.PeerConnection, new RTCDataChannelEventArgs(channel));
+
+        // Synchronously, on the connection's own event queue: the channel's first Message comes after this handler.
+        Assert.True(seen);
+        await session.HangupAsync();
+    }
+
+    [Fact]
     public async Task Failed_peer_connection_ends_the_call_and_tells_the_peer()
     {
         await using var env = new SubstitutedEnvironment("A");

@@ -71,6 +71,33 @@ public class RealStackCallTests
         Assert.Equal(CallEndReason.RemoteHangup, (await callee.Completion.WaitAsync(CallPair.Deadline)).Reason);
     }
 
+    [Fact]
+    public async Task A_message_sent_the_moment_a_channel_opens_reaches_a_handler_subscribed_in_DataChannelReceived()
+    {
+        var hub = new InMemorySignalingHub();
+        await using var a = Build(hub, "A");
+        await using var b = Build(hub, "B");
+        var clientA = a.GetRequiredService<ICallClient>();
+        var clientB = b.GetRequiredService<ICallClient>();
+        await clientA.StartAsync();
+        await clientB.StartAsync();
+        var first = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var accepted = new TaskCompletionSource<CallSession>(TaskCreationOptions.RunContinuationsAsynchronously);
+        clientB.IncomingCall += async (_, e) =>
+        {
+            await e.Session.AcceptAsync();
+            // B sends in its channel's Open handler: the message can reach A together with the channel itself.
+            e.Session.ChatChannel!.Open += (_, _) => e.Session.ChatChannel.Send("first words");
+            accepted.TrySetResult(e.Session);
+        };
+
+        var caller = await clientA.CallAsync("B", s => s.DataChannelReceived += (_, d) => d.Channel.Message += (_, m) => first.TrySetResult(m.Text!));
+
+        await accepted.Task.WaitAsync(CallPair.Deadline);
+        Assert.Equal("first words", await first.Task.WaitAsync(CallPair.Deadline));
+        await caller.HangupAsync();
+    }
+
     private static Task WhenOpen(IDataChannel channel)
     {
         var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -90,7 +90,9 @@ public abstract partial class CallSession
         }
 
         Log.DataChannelCreated(Context.Logger, e.Channel.Label, RemoteUserId);
-        Raise(() => DataChannelReceived, e);
+        // Raised right here, on the peer connection's event queue, not re-queued: a handler that subscribes to the
+        // channel's Message event then sees the very first message, as in a browser's ondatachannel.
+        DataChannelReceived?.Invoke(this, e);
     }
 
     // Queued so that a candidate raised while setLocalDescription is still running is sent after the offer/answer.
@@ -110,14 +112,21 @@ public abstract partial class CallSession
         await SendAsync(new CandidateMessage(RemoteUserId, LocalUserId, e.Candidate)).ConfigureAwait(false);
     });
 
-    private void OnConnectionStateChange(object? sender, EventArgs e) => Post(async () =>
+    private void OnConnectionStateChange(object? sender, EventArgs e)
+    {
+        // The state as it was when raised: read later from the connection, a brief Connected could be missed.
+        var entered = e is RTCPeerConnectionStateChangedEventArgs change ? change.State : (sender as IPeerConnection)?.ConnectionState;
+        Post(() => OnConnectionStateAsync(sender, entered));
+    }
+
+    private async Task OnConnectionStateAsync(object? sender, RTCPeerConnectionState? entered)
     {
         if (sender is not IPeerConnection pc || !ReferenceEquals(pc, PeerConnection) || _state == CallState.Ended)
         {
             return;
         }
 
-        switch (pc.ConnectionState)
+        switch (entered)
         {
             case RTCPeerConnectionState.Connected:
                 SetState(CallState.Connected);
@@ -126,7 +135,7 @@ public abstract partial class CallSession
                 await EndAsync(CallEndReason.ConnectionFailed, "the peer connection failed", PeerNotice.Hangup).ConfigureAwait(false);
                 break;
         }
-    });
+    }
 
     /// <summary>Applies the remote description, then every candidate that arrived before it.</summary>
     private protected async Task ApplyRemoteDescriptionAsync(RTCSessionDescriptionInit description)

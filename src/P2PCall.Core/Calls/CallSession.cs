@@ -83,7 +83,11 @@ public abstract partial class CallSession : IAsyncDisposable
     /// <summary>A remote track arrived (the seed's <c>ontrack</c>).</summary>
     public event EventHandler<RTCTrackEventArgs>? RemoteTrack;
 
-    /// <summary>The remote side opened a data channel (the seed's <c>ondatachannel</c>), for example its <c>chat</c>.</summary>
+    /// <summary>
+    /// The remote side opened a data channel (the seed's <c>ondatachannel</c>), for example its <c>chat</c>. Raised on
+    /// the peer connection's event queue before any of the channel's own events, so a handler that subscribes to the
+    /// channel's <c>Message</c> there misses nothing.
+    /// </summary>
     public event EventHandler<RTCDataChannelEventArgs>? DataChannelReceived;
 
     /// <summary>The call ended.</summary>

@@ -176,6 +176,7 @@ public sealed partial class RTCPeerConnection
     private void UpdateConnectionState()
     {
         bool changed;
+        RTCPeerConnectionState next;
         lock (_gate)
         {
             if (IsClosed)
@@ -184,7 +185,7 @@ public sealed partial class RTCPeerConnection
             }
 
             var ice = IceConnectionState;
-            var next = (ice, _dtlsState) switch
+            next = (ice, _dtlsState) switch
             {
                 (RTCIceConnectionState.Failed, _) or (_, RTCDtlsTransportState.Failed) => RTCPeerConnectionState.Failed,
                 (RTCIceConnectionState.Disconnected, _) => RTCPeerConnectionState.Disconnected,
@@ -199,7 +200,12 @@ public sealed partial class RTCPeerConnection
 
         if (changed)
         {
-            Raise(ConnectionStateChange);
+            var handler = ConnectionStateChange;
+            if (handler is not null && !IsClosed)
+            {
+                var args = new RTCPeerConnectionStateChangedEventArgs(next);
+                _events.Post(() => handler(this, args));
+            }
         }
     }
 

@@ -110,5 +110,12 @@ internal sealed class SubstitutedEnvironment : IAsyncDisposable
         PeerConnection.ConnectionStateChange += Raise.Event<EventHandler>(PeerConnection, EventArgs.Empty);
     }
 
+    /// <summary>Raises the event for <paramref name="entered"/> while the property already says <paramref name="now"/>.</summary>
+    public void RaiseConnectionState(RTCPeerConnectionState entered, RTCPeerConnectionState now)
+    {
+        PeerConnection.ConnectionState.Returns(now);
+        PeerConnection.ConnectionStateChange += Raise.Event<EventHandler>(PeerConnection, new RTCPeerConnectionStateChangedEventArgs(entered));
+    }
+
     public ValueTask DisposeAsync() => Client.DisposeAsync();
 }
