@@ -54,7 +54,7 @@ internal sealed class DataChannelManager
         association.Aborted += reason => CloseAll(new InvalidOperationException(reason));
         association.ShutDown += () => CloseAll(null);
         association.IncomingStreamsReset += OnIncomingReset;
-        association.OutgoingStreamsReset += (streams, _) => OnOutgoingReset(streams);
+        association.OutgoingStreamsReset += OnOutgoingReset;
     }
 
     public SctpAssociation Association { get; }
@@ -319,8 +319,25 @@ internal sealed class DataChannelManager
         }
     }
 
-    private void OnOutgoingReset(ushort[] streams)
+    private void OnOutgoingReset(ushort[] streams, bool performed)
     {
+        if (!performed)
+        {
+            // The peer refused: the stream's sequence numbers were not reset, so its id must not be used again.
+            foreach (var stream in streams)
+            {
+                RTCDataChannel? refused;
+                lock (_gate)
+                {
+                    _channels.TryGetValue(stream, out refused);
+                }
+
+                refused?.OnClosed(new InvalidOperationException($"The peer refused to reset stream {stream} (RFC 6525); its id stays reserved."));
+            }
+
+            return;
+        }
+
         foreach (var stream in streams)
         {
             RTCDataChannel? channel;

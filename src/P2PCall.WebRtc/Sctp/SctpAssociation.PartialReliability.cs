@@ -8,6 +8,7 @@ namespace P2PCall.WebRtc.Sctp;
 /// </summary>
 internal sealed partial class SctpAssociation
 {
+    private const int MaxForwardTsnStreams = 256; // 4 + 4·256 bytes: fits one packet
     private uint _advancedPeerAckPoint;
 
     /// <summary>§3.5 A1-A2: whether a chunk about to be retransmitted is past its message's limit.</summary>
@@ -59,16 +60,33 @@ internal sealed partial class SctpAssociation
             return;
         }
 
+        HashSet<ushort>? streams = null;
         foreach (var chunk in _outstanding)
         {
             if (!After(chunk.Tsn, _advancedPeerAckPoint))
             {
+                if (chunk.Message.Ordered)
+                {
+                    (streams ??= []).Add(chunk.Message.Stream);
+                }
+
                 continue;
             }
 
             if (chunk.Tsn != _advancedPeerAckPoint + 1 || !chunk.Abandoned)
             {
                 break;
+            }
+
+            // Every ordered stream skipped must be named in the one FORWARD-TSN: stop where the list would overflow.
+            if (chunk.Message.Ordered && !(streams ??= []).Contains(chunk.Message.Stream) && streams.Count >= MaxForwardTsnStreams)
+            {
+                break;
+            }
+
+            if (chunk.Message.Ordered)
+            {
+                (streams ??= []).Add(chunk.Message.Stream);
             }
 
             _advancedPeerAckPoint = chunk.Tsn;
@@ -87,7 +105,7 @@ internal sealed partial class SctpAssociation
     /// <summary>§3.2: the new cumulative TSN and, per ordered stream skipped, the highest SSN skipped.</summary>
     private void SendForwardTsn()
     {
-        Span<(ushort Stream, ushort Ssn)> streams = stackalloc (ushort, ushort)[64];
+        Span<(ushort Stream, ushort Ssn)> streams = stackalloc (ushort, ushort)[MaxForwardTsnStreams];
         var count = 0;
         foreach (var chunk in _outstanding)
         {
@@ -192,6 +210,7 @@ internal sealed partial class SctpAssociation
             {
                 if (_waiting.Remove((stream, s), out var message))
                 {
+                    _bufferedBytes -= message.Data.Length;
                     Hand(stream, message.Ppid, message.Data);
                 }
             }

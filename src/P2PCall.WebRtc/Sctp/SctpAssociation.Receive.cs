@@ -62,7 +62,8 @@ internal sealed partial class SctpAssociation
             return true;
         }
 
-        if (_bufferedBytes + value.Length > _options.ReceiveWindow || !_received.IsNew(tsn))
+        // Beyond our window, refused, except the next in sequence: it is what lets held data go (§6.2).
+        if ((_bufferedBytes + value.Length > _options.ReceiveWindow && tsn != _received.Cumulative + 1) || !_received.IsNew(tsn))
         {
             Counters.DataChunksRefused++; // §6.2: beyond the window we advertised; the sender retransmits it
             return true;
@@ -132,7 +133,11 @@ internal sealed partial class SctpAssociation
             return;
         }
 
-        _waiting[(head.Stream, head.Ssn)] = (head.Ppid, data);
+        if (_waiting.TryAdd((head.Stream, head.Ssn), (head.Ppid, data)))
+        {
+            _bufferedBytes += data.Length; // held messages count against the window we advertise
+        }
+
         DeliverInOrder(head.Stream);
     }
 
@@ -142,6 +147,7 @@ internal sealed partial class SctpAssociation
         var expected = _expectedSsn.GetValueOrDefault(stream);
         while (_waiting.Remove((stream, expected), out var message))
         {
+            _bufferedBytes -= message.Data.Length;
             Hand(stream, message.Ppid, message.Data);
             expected++;
         }

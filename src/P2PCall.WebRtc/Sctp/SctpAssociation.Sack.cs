@@ -272,6 +272,11 @@ internal sealed partial class SctpAssociation
             marked = true;
         }
 
+        if (marked)
+        {
+            _fastRetransmitBudget = Mtu - SctpPacket.CommonHeaderLength;
+        }
+
         if (marked && !_fastRecovery)
         {
             _ssthresh = Math.Max(_cwnd / 2, 4 * Mtu);

@@ -16,6 +16,7 @@ internal sealed partial class SctpAssociation
     private uint _peerWindow;
     private int _flight;
     private int _retransmitsPending;
+    private int _fastRetransmitBudget;
 
     /// <summary>Queues a message; it is fragmented into DATA chunks (RFC 9260 §6.9) and sent as the windows allow.</summary>
     /// <param name="stream">The SCTP stream.</param>
@@ -68,10 +69,17 @@ internal sealed partial class SctpAssociation
             var size = DataChunkHeaderLength + chunk.Length;
             var window = Math.Min(_cwnd, (long)_peerWindow);
             // §6.1 rule B: one chunk may always be in flight, even against a closed window (zero-window probe).
-            if (_flight > 0 && _flight + chunk.Length > window)
+            // §7.2.4 step 3: one packet of fast retransmissions leaves regardless of cwnd.
+            var fastRetransmit = chunk.FastRetransmitted && chunk.Transmissions > 0 && _fastRetransmitBudget >= size;
+            if (_flight > 0 && _flight + chunk.Length > window && !fastRetransmit)
             {
                 Unpick(chunk);
                 break;
+            }
+
+            if (fastRetransmit)
+            {
+                _fastRetransmitBudget -= size;
             }
 
             if (offset == SctpPacket.CommonHeaderLength && SackPending)
@@ -108,6 +116,7 @@ internal sealed partial class SctpAssociation
             SendPacket(packet[..offset], _peerTag);
         }
 
+        _fastRetransmitBudget = 0;
         TrySendShutdown();
         TrySendReconfig();
     }

@@ -155,7 +155,9 @@ internal sealed partial class SctpAssociation
 
         if (_heartbeatOutstanding)
         {
+            // §8.3: an unanswered HEARTBEAT counts one error and backs the RTO off; the next goes an interval later.
             CountError();
+            _rto = Min(_rto * 2, _options.RtoMax);
             if (!IsUp)
             {
                 return;
@@ -172,7 +174,7 @@ internal sealed partial class SctpAssociation
         Reply(SctpChunkType.Heartbeat, value);
         Counters.HeartbeatsSent++;
         _heartbeatOutstanding = true;
-        _heartbeatDeadline = Deadline(_rto);
+        _heartbeatDeadline = Deadline(_options.HeartbeatInterval + _rto);
     }
 
     private void OnHeartbeatAck(ReadOnlySpan<byte> value)

@@ -23,6 +23,7 @@ internal sealed partial class SctpAssociation
     private uint _lastReconfigResult = ResultPerformed;
     private ReconfigRequest? _reconfigInFlight;
     private ReconfigRequest? _deferredIncoming;
+    private ReconfigRequest? _lastPerformed;
 
     /// <summary>Our outgoing streams were reset (true) or the peer refused (false). Raised outside the lock.</summary>
     public event Action<ushort[], bool>? OutgoingStreamsReset;
@@ -116,16 +117,29 @@ internal sealed partial class SctpAssociation
         Reply(SctpChunkType.ReConfig, value);
     }
 
-    /// <summary>§5.1.1: an unanswered request is retransmitted on the RTO and counts as an association error.</summary>
+    /// <summary>
+    /// §5.1.1: an unanswered request is retransmitted on the RTO and counts as an association error. One the peer
+    /// answered "in progress" is asked again as a new request with the next sequence number, as dcsctp expects.
+    /// </summary>
     private void OnReconfigTimer(long now)
     {
-        if (_reconfigInFlight is { } request && now >= request.Deadline)
+        if (_reconfigInFlight is not { } request || now < request.Deadline)
+        {
+            return;
+        }
+
+        if (request.InProgress)
+        {
+            _reconfigInFlight = request = new ReconfigRequest(_nextReconfigRequest++, request.LastTsn, request.Streams) { FirstSequence = request.FirstSequence };
+        }
+        else
         {
             CountError();
-            if (IsUp)
-            {
-                SendResetRequest(request);
-            }
+        }
+
+        if (IsUp)
+        {
+            SendResetRequest(request);
         }
     }
 
@@ -169,7 +183,7 @@ internal sealed partial class SctpAssociation
     {
         var sequence = BinaryPrimitives.ReadUInt32BigEndian(value);
         var lastTsn = BinaryPrimitives.ReadUInt32BigEndian(value[8..]);
-        if (sequence == _expectedReconfigRequest - 1 && _deferredIncoming is null)
+        if (sequence == _expectedReconfigRequest - 1)
         {
             SendResetResponse(sequence, _lastReconfigResult); // a retransmission of the request we answered (§5.2.1)
             return;
@@ -187,14 +201,21 @@ internal sealed partial class SctpAssociation
             streams[i] = BinaryPrimitives.ReadUInt16BigEndian(value[(12 + (2 * i))..]);
         }
 
-        if (_deferredIncoming?.Sequence != sequence)
+        // The request is taken (the next one has the next number); a newer one replaces one still deferred.
+        _expectedReconfigRequest = sequence + 1;
+        if (_lastPerformed is { } done && done.LastTsn == lastTsn && streams.All(done.Streams.Contains))
         {
-            Counters.StreamResetsReceived++;
+            // A new attempt of a reset already performed (its sender saw "in progress"): nothing new to reset.
+            _lastReconfigResult = ResultPerformed;
+            SendResetResponse(sequence, ResultPerformed);
+            return;
         }
 
+        Counters.StreamResetsReceived++;
         _deferredIncoming = new ReconfigRequest(sequence, lastTsn, streams);
         if (!PerformDeferredReset())
         {
+            _lastReconfigResult = ResultInProgress;
             SendResetResponse(sequence, ResultInProgress);
         }
     }
@@ -208,12 +229,13 @@ internal sealed partial class SctpAssociation
         }
 
         _deferredIncoming = null;
+        _lastPerformed = request;
         foreach (var stream in request.Streams)
         {
             _expectedSsn.Remove(stream); // §5.2.2: the next expected SSN of each stream is 0 again
+            DropWaiting(stream);
         }
 
-        _expectedReconfigRequest = request.Sequence + 1;
         _lastReconfigResult = ResultPerformed;
         SendResetResponse(request.Sequence, ResultPerformed);
         var streams = request.Streams;
@@ -223,19 +245,21 @@ internal sealed partial class SctpAssociation
 
     private void OnResetResponse(uint sequence, uint result)
     {
-        if (_reconfigInFlight is not { } request || request.Sequence != sequence)
+        // A late answer to an earlier attempt of the same request (one answered "in progress") counts too.
+        if (_reconfigInFlight is not { } request || After(request.FirstSequence, sequence) || After(sequence, request.Sequence))
         {
             return;
         }
 
+        _errorCount = 0; // answered: the peer is alive
         if (result == ResultInProgress)
         {
-            request.Deadline = Deadline(_rto); // asked again on the timer
+            request.InProgress = true;
+            request.Deadline = Deadline(_rto); // asked again, as a new request, on the timer
             return;
         }
 
         _reconfigInFlight = null;
-        _errorCount = 0;
         var performed = result is ResultPerformed or ResultNothingToDo;
         if (performed)
         {
@@ -264,10 +288,37 @@ internal sealed partial class SctpAssociation
     {
         public uint Sequence { get; } = sequence;
 
+        /// <summary>The sequence number of the first attempt of this reset.</summary>
+        public uint FirstSequence { get; init; } = sequence;
+
         public uint LastTsn { get; } = lastTsn;
 
         public ushort[] Streams { get; } = streams;
 
         public long Deadline { get; set; }
+
+        /// <summary>The peer answered "in progress": the next attempt is a new request.</summary>
+        public bool InProgress { get; set; }
+    }
+
+    /// <summary>Ordered messages of a reset stream still held (only possible after a skipped SSN) are discarded.</summary>
+    private void DropWaiting(ushort stream)
+    {
+        List<(ushort, ushort)>? stale = null;
+        foreach (var key in _waiting.Keys)
+        {
+            if (key.Stream == stream)
+            {
+                (stale ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in stale ?? [])
+        {
+            if (_waiting.Remove(key, out var message))
+            {
+                _bufferedBytes -= message.Data.Length;
+            }
+        }
     }
 }

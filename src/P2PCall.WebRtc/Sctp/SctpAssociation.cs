@@ -177,6 +177,16 @@ internal sealed partial class SctpAssociation : IDisposable
             return;
         }
 
+        if (_state == State.ShutDown && tag == _myTag && IsShutdownAck(packet))
+        {
+            // RFC 9260 §9.2: our SHUTDOWN-COMPLETE was lost; answer the peer's retransmitted SHUTDOWN-ACK again,
+            // T bit set, with the tag the packet carried.
+            var reply = _packet.AsSpan();
+            var end = SctpPacket.WriteChunk(reply, SctpPacket.CommonHeaderLength, SctpChunkType.ShutdownComplete, 1, []);
+            SendPacket(reply[..end], _myTag);
+            return;
+        }
+
         if (_state is State.Aborted or State.ShutDown)
         {
             return;
@@ -272,6 +282,12 @@ internal sealed partial class SctpAssociation : IDisposable
         Pump();
     }
 
+    private static bool IsShutdownAck(ReadOnlySpan<byte> packet)
+    {
+        var reader = new SctpPacket.ChunkReader(packet);
+        return reader.MoveNext() && reader.Current.Type == SctpChunkType.ShutdownAck;
+    }
+
     private bool IsUp => _state is State.Established or State.ShutdownPending or State.ShutdownSent or State.ShutdownReceived or State.ShutdownAckSent;
 
     /// <summary>RFC 9260 §8.5: INIT carries tag 0; ABORT and SHUTDOWN-COMPLETE with the T bit the peer's own; the rest ours.</summary>
@@ -321,7 +337,14 @@ internal sealed partial class SctpAssociation : IDisposable
     {
         SctpPacket.Seal(packet, LocalPort, RemotePort, tag);
         Counters.PacketsSent++;
-        _send(packet);
+        try
+        {
+            _send(packet);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            Counters.SendErrors++; // the transport below closed or failed: counted, never thrown into a timer or receive loop
+        }
     }
 
     private void BecomeEstablished()

@@ -5,6 +5,9 @@ internal sealed class SctpCounters
 {
     public long PacketsSent { get; set; }
 
+    /// <summary>Packets the transport below refused (closed or failed).</summary>
+    public long SendErrors { get; set; }
+
     /// <summary>Packets dropped: bad checksum, wrong verification tag, malformed chunks or parameters.</summary>
     public long PacketsDropped { get; set; }
 

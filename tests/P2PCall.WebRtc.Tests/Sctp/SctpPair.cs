@@ -46,6 +46,9 @@ internal sealed class SctpPair : IDisposable
 
     public bool Record { get; set; }
 
+    /// <summary>Drops the packets it returns true for (towards B: true), on top of random loss.</summary>
+    public Func<bool, byte[], bool>? DropIf { get; set; }
+
     /// <summary>Sees every packet after it was delivered (towards B: true).</summary>
     public Action<bool, byte[]>? Delivered { get; set; }
 
@@ -125,7 +128,7 @@ internal sealed class SctpPair : IDisposable
         }
 
         Tap?.Invoke(toB, packet.ToArray());
-        if ((toB ? CutToB : CutToA) || _random.NextDouble() < Loss)
+        if ((toB ? CutToB : CutToA) || (DropIf?.Invoke(toB, packet.ToArray()) ?? false) || _random.NextDouble() < Loss)
         {
             return;
         }

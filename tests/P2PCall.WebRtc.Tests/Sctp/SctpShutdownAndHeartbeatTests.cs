@@ -57,4 +57,21 @@ public class SctpShutdownAndHeartbeatTests
         Assert.Contains("Max.Retrans", reason);
         Assert.True(pair.A.Counters.HeartbeatsSent > 10);
     }
+
+    [Fact]
+    public void An_idle_association_survives_a_minute_long_outage()
+    {
+        using var pair = new SctpPair();
+        pair.Establish();
+        pair.CutToA = pair.CutToB = true;
+
+        pair.RunUntil(() => false, TimeSpan.FromSeconds(60));
+        pair.CutToA = pair.CutToB = false;
+        var got = false;
+        pair.B.MessageReceived += (_, _, _) => got = true;
+        pair.A.Send(0, 51, [1], true);
+
+        Assert.True(pair.RunUntil(() => got, Limit));
+        Assert.False(pair.A.IsClosed || pair.B.IsClosed);
+    }
 }

@@ -71,4 +71,45 @@ public class SctpStreamResetTests
         Assert.True(pair.RunUntil(() => reset, Limit));
         Assert.True(pair.A.Counters.StreamResetsSent >= 2);
     }
+
+    [Fact]
+    public void A_reset_that_overtakes_its_data_is_deferred_answered_in_progress_and_completed_with_a_new_request()
+    {
+        using var pair = new SctpPair();
+        pair.Establish();
+        var droppedOnce = false;
+        pair.DropIf = (toB, p) => toB && p[12] == 0 && !droppedOnce && (droppedOnce = true); // the last DATA before the RE-CONFIG
+        var events = new List<string>();
+        pair.B.MessageReceived += (s, _, d) => events.Add($"{s}:{d.Length}");
+        pair.B.IncomingStreamsReset += streams => events.Add($"reset:{streams[0]}");
+        bool? performed = null;
+        pair.A.OutgoingStreamsReset += (_, ok) => performed = ok;
+
+        pair.A.Send(6, 53, new byte[100], ordered: true);
+        Assert.True(pair.A.ResetStream(6));
+
+        Assert.True(pair.RunUntil(() => performed is not null, Limit));
+        Assert.True(performed);
+        Assert.Equal(["6:100", "reset:6"], events);
+        Assert.True(pair.A.Counters.StreamResetsSent >= 2, "asked again after \"in progress\"");
+        Assert.False(pair.A.IsClosed);
+    }
+
+    [Fact]
+    public void A_stream_reset_with_an_idle_association_does_not_count_in_progress_answers_as_errors()
+    {
+        using var pair = new SctpPair();
+        pair.Establish();
+        pair.DropIf = (toB, p) => toB && p[12] == 0; // no DATA ever arrives: B keeps answering "in progress"
+        pair.A.Send(6, 53, new byte[100], ordered: true);
+        pair.A.ResetStream(6);
+
+        pair.RunUntil(() => false, TimeSpan.FromSeconds(20));
+
+        Assert.True(pair.A.Counters.StreamResetsSent > 3);
+        pair.DropIf = null;
+        var reset = false;
+        pair.B.IncomingStreamsReset += _ => reset = true;
+        Assert.True(pair.RunUntil(() => reset, TimeSpan.FromMinutes(5)));
+    }
 }
