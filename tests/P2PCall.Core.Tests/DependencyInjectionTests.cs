@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using P2PCall.Core.Calls;
 using P2PCall.Core.Signaling;
@@ -42,6 +43,21 @@ public class DependencyInjectionTests
         Assert.Same(clientA, a.GetRequiredService<ICallClient>());
         Assert.Equal(CallState.Connected, call.State);
         await call.HangupAsync();
+    }
+
+    [Fact]
+    public async Task The_host_warms_the_stack_up_in_the_background_once()
+    {
+        var services = new ServiceCollection();
+        services.AddP2PCall(o => o.LoopbackOnly = true);
+        services.AddP2PCall();
+        await using var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().ToList();
+
+        var warmUp = Assert.Single(hosted, h => h.GetType().Name == "P2PCallWarmUpService");
+        await warmUp.StartAsync(CancellationToken.None);
+        await warmUp.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)); // waits for the warm-up call
+        await RTCPeerConnectionWarmUp.RunAsync().WaitAsync(TimeSpan.FromSeconds(1)); // done: the process is warm
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using P2PCall.Core;
 using P2PCall.Core.Calls;
+using P2PCall.Core.DependencyInjection;
 
 namespace P2PCall;
 
@@ -34,6 +36,7 @@ public static class P2PCallServiceCollectionExtensions
         // Our own stack, unless the app registers another peer connection factory.
         services.TryAddSingleton<P2PCall.WebRtc.IPeerConnectionFactory>(sp => new P2PCall.WebRtc.RTCPeerConnectionFactory(null, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ICallClient, CallClient>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, P2PCallWarmUpService>());
         return new P2PCallBuilder(services);
     }
 

@@ -50,4 +50,10 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Information, "Relay error: {Error}")]
     public static partial void RelayError(ILogger logger, string error);
+
+    [LoggerMessage(24, LogLevel.Debug, "Warm-up call done in {Milliseconds:0} ms: the first real call will not pay the JIT")]
+    public static partial void WarmUpDone(ILogger logger, double milliseconds);
+
+    [LoggerMessage(25, LogLevel.Warning, "Warm-up call failed; the first call will be slower")]
+    public static partial void WarmUpFailed(ILogger logger, Exception exception);
 }
