@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace P2PCall.WebRtc.Sctp;
@@ -69,10 +70,23 @@ internal sealed partial class SctpAssociation
             return true;
         }
 
-        var fragment = new Fragment(flags, BinaryPrimitives.ReadUInt16BigEndian(value[4..]), BinaryPrimitives.ReadUInt16BigEndian(value[6..]), BinaryPrimitives.ReadUInt32BigEndian(value[8..]), value[12..].ToArray());
+        var stream = BinaryPrimitives.ReadUInt16BigEndian(value[4..]);
+        var ssn = BinaryPrimitives.ReadUInt16BigEndian(value[6..]);
+        var ppid = BinaryPrimitives.ReadUInt32BigEndian(value[8..]);
+        var payload = value[12..];
         _received.Add(tsn);
-        _fragments[tsn] = fragment;
-        _bufferedBytes += fragment.Data.Length;
+        if ((flags & 3) == 3)
+        {
+            // Unfragmented (B and E): straight to its message, no reassembly (§6.9).
+            Complete(flags, stream, ssn, ppid, payload.ToArray());
+            return true;
+        }
+
+        // Fragments wait in pooled buffers, returned when their message is assembled or dropped.
+        var buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(buffer);
+        _fragments[tsn] = new Fragment(flags, stream, ssn, ppid, buffer, payload.Length);
+        _bufferedBytes += payload.Length;
         TryAssemble(tsn);
         return true;
     }
@@ -106,7 +120,7 @@ internal sealed partial class SctpAssociation
         var length = 0L;
         for (var t = first; t != last + 1; t++)
         {
-            length += _fragments[t].Data.Length;
+            length += _fragments[t].Length;
         }
 
         if (length > MaxMessageSize)
@@ -122,17 +136,25 @@ internal sealed partial class SctpAssociation
         var head = _fragments[first];
         for (var t = first; t != last + 1; t++)
         {
-            _fragments[t].Data.CopyTo(data, offset);
-            offset += _fragments[t].Data.Length;
+            var piece = _fragments[t];
+            piece.Data.AsSpan(0, piece.Length).CopyTo(data.AsSpan(offset));
+            offset += piece.Length;
         }
 
         RemoveFragments(first, last);
-        if ((head.Flags & 4) != 0)
+        Complete(head.Flags, head.Stream, head.Ssn, head.Ppid, data);
+    }
+
+    /// <summary>A whole message: unordered ones leave at once, ordered ones in SSN order (§6.6).</summary>
+    private void Complete(byte flags, ushort stream, ushort ssn, uint ppid, byte[] data)
+    {
+        if ((flags & 4) != 0)
         {
-            Hand(head.Stream, head.Ppid, data);
+            Hand(stream, ppid, data);
             return;
         }
 
+        var head = (Stream: stream, Ssn: ssn, Ppid: ppid);
         if (_waiting.TryAdd((head.Stream, head.Ssn), (head.Ppid, data)))
         {
             _bufferedBytes += data.Length; // held messages count against the window we advertise
@@ -167,7 +189,8 @@ internal sealed partial class SctpAssociation
     {
         if (_fragments.Remove(tsn, out var fragment))
         {
-            _bufferedBytes -= fragment.Data.Length;
+            _bufferedBytes -= fragment.Length;
+            ArrayPool<byte>.Shared.Return(fragment.Data);
         }
     }
 
@@ -234,5 +257,6 @@ internal sealed partial class SctpAssociation
         return SctpPacket.WriteChunk(packet, offset, SctpChunkType.Sack, 0, value);
     }
 
-    private sealed record Fragment(byte Flags, ushort Stream, ushort Ssn, uint Ppid, byte[] Data);
+    /// <summary>A received fragment; <see cref="Data"/> is a pooled buffer holding <see cref="Length"/> bytes.</summary>
+    private sealed record Fragment(byte Flags, ushort Stream, ushort Ssn, uint Ppid, byte[] Data, int Length);
 }
