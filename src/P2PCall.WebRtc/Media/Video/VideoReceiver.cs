@@ -25,6 +25,7 @@ public sealed class VideoReceiver : IDisposable
 {
     private readonly Vp8Depacketizer _depacketizer;
     private readonly Vp8Decoder _decoder = new();
+    private readonly Lock _receiveGate = new(); // one packet at a time; Dispose waits for the one in progress
     private readonly Action _requestKeyFrame;
     private readonly Channel<I420Frame> _frames;
     private readonly RemoteMediaStreamTrack? _track;
@@ -102,15 +103,26 @@ public sealed class VideoReceiver : IDisposable
     /// <param name="payload">The RTP payload.</param>
     public void OnRtpPacket(RtpPacketInfo info, ReadOnlySpan<byte> payload)
     {
-        if (_disposed != 0)
+        lock (_receiveGate)
         {
-            return;
+            if (_disposed == 0)
+            {
+                ReceiveLocked(info, payload);
+            }
         }
+    }
 
+    private void ReceiveLocked(RtpPacketInfo info, ReadOnlySpan<byte> payload)
+    {
         bool complete = _depacketizer.Push(info.SequenceNumber, info.Timestamp, info.Marker, payload, out Vp8AssembledFrame assembled);
         while (complete)
         {
             OnFrame(assembled);
+            if (_disposed != 0)
+            {
+                return; // a FrameDecoded handler disposed the receiver
+            }
+
             complete = _depacketizer.TryReadFrame(out assembled);
         }
 
@@ -135,8 +147,13 @@ public sealed class VideoReceiver : IDisposable
         }
 
         _frames.Writer.TryComplete();
-        _decoder.Dispose();
-        _depacketizer.Dispose();
+        lock (_receiveGate)
+        {
+            // A packet being depacketized or decoded on the socket thread finishes first: the native decoder and
+            // the pooled depacketizer slots are never freed under it (a SIGSEGV in vpx_codec_decode before).
+            _decoder.Dispose();
+            _depacketizer.Dispose();
+        }
     }
 
     private void OnFrame(in Vp8AssembledFrame assembled)

@@ -45,6 +45,56 @@ public sealed class VideoPipelineTests
     }
 
     [Fact]
+    public async Task Disposing_the_receiver_while_packets_arrive_on_another_thread_never_frees_the_decoder_under_it()
+    {
+        // Record one second of real VP8 RTP, then replay it from a thread while the receiver is disposed.
+        var packets = new List<(RtpPacketInfo Info, byte[] Payload)>();
+        var recorder = new RecordingTransport(packets);
+        var time = new FakeTimeProvider();
+        using (var sender = new VideoSender(recorder, new TestPatternVideoSource(320, 240, 30), 96, 800, time))
+        {
+            sender.Start();
+            for (int i = 0; i < 30; i++)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(1000.0 / 30));
+            }
+        }
+
+        for (int round = 0; round < 20; round++)
+        {
+            var receiver = new VideoReceiver(() => { });
+            var decoded = 0;
+            receiver.FrameDecoded += (_, _) => decoded++;
+            using var started = new ManualResetEventSlim();
+            var feeding = Task.Run(() =>
+            {
+                started.Set();
+                for (int i = 0; i < 4; i++)
+                {
+                    foreach (var (info, payload) in packets)
+                    {
+                        receiver.OnRtpPacket(info with { SequenceNumber = (ushort)(info.SequenceNumber + (i * packets.Count)) }, payload);
+                    }
+                }
+            });
+            started.Wait();
+            receiver.Dispose(); // while decodes are in flight: before the fix this crashed the process in libvpx
+            await feeding.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private sealed class RecordingTransport(List<(RtpPacketInfo Info, byte[] Payload)> packets) : IVideoRtpTransport
+    {
+        private ushort _seq;
+
+        public bool SendRtp(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
+        {
+            packets.Add((new RtpPacketInfo(payloadType, _seq++, timestamp, marker, 1234), payload.ToArray()));
+            return true;
+        }
+    }
+
+    [Fact]
     public void A_lost_packet_requests_a_keyframe_and_decoding_resumes_after_it()
     {
         var time = new FakeTimeProvider();

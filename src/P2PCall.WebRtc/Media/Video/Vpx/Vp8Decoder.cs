@@ -2,9 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace P2PCall.WebRtc.Media.Video.Vpx;
 
-/// <summary>VP8 decoder over libvpx. Not thread-safe.</summary>
+/// <summary>
+/// VP8 decoder over libvpx. Calls are serialised: <see cref="Dispose"/> waits for a decode in progress, so the
+/// native context is never freed under libvpx (that crashed the process before).
+/// </summary>
 public sealed class Vp8Decoder : IDisposable
 {
+    private readonly Lock _gate = new();
     private readonly IntPtr _ctx;
     private bool _disposed;
 
@@ -25,15 +29,47 @@ public sealed class Vp8Decoder : IDisposable
     /// <param name="data">One complete VP8 frame.</param>
     /// <param name="timestamp">Timestamp given to the output frame.</param>
     /// <param name="frame">The decoded picture with tight rows, or null when the data held no displayable frame.</param>
-    /// <returns>True when libvpx accepted the data.</returns>
-    public unsafe bool TryDecode(ReadOnlySpan<byte> data, TimeSpan timestamp, out I420Frame? frame)
+    /// <returns>True when libvpx accepted the data; false for rejected data or a disposed decoder.</returns>
+    public bool TryDecode(ReadOnlySpan<byte> data, TimeSpan timestamp, out I420Frame? frame)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        frame = null;
-        if (data.IsEmpty)
+        lock (_gate)
         {
-            return false;
+            frame = null;
+            return !_disposed && !data.IsEmpty && DecodeLocked(data, timestamp, out frame);
         }
+    }
+
+    /// <summary>The last libvpx error text.</summary>
+    public string LastError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _disposed ? "disposed" : VpxNative.Error(_ctx);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            VpxNative.vpx_codec_destroy(_ctx);
+            Marshal.FreeHGlobal(_ctx);
+        }
+    }
+
+    private unsafe bool DecodeLocked(ReadOnlySpan<byte> data, TimeSpan timestamp, out I420Frame? frame)
+    {
+        frame = null;
 
         fixed (byte* p = data)
         {
@@ -51,22 +87,6 @@ public sealed class Vp8Decoder : IDisposable
         }
 
         return true;
-    }
-
-    /// <summary>The last libvpx error text.</summary>
-    public string LastError => VpxNative.Error(_ctx);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        VpxNative.vpx_codec_destroy(_ctx);
-        Marshal.FreeHGlobal(_ctx);
     }
 
     // Decoded rows are padded (stride > width): copy row by row into a tight frame.

@@ -33,6 +33,7 @@ public sealed class Vp8Encoder : IDisposable
     private readonly IntPtr _img;
     private long _pts;
     private bool _forceKeyframe;
+    private readonly Lock _gate = new();
     private bool _disposed;
 
     /// <summary>Creates an encoder; throws <see cref="VpxLibraryUnavailableException"/> when libvpx is missing.</summary>
@@ -91,12 +92,22 @@ public sealed class Vp8Encoder : IDisposable
     /// <summary>Makes the next encoded frame a keyframe (for a PLI or FIR).</summary>
     public void ForceKeyframe() => _forceKeyframe = true;
 
-    /// <summary>Encodes one frame; returns null when the encoder dropped it (rate control).</summary>
+    /// <summary>Encodes one frame; returns null when the encoder dropped it (rate control). Serialised with
+    /// <see cref="Dispose"/>, which waits for an encode in progress.</summary>
     /// <param name="frame">A frame of the configured size.</param>
     /// <returns>The encoded frame, or null.</returns>
+    /// <exception cref="ObjectDisposedException">The encoder was disposed.</exception>
     public Vp8EncodedFrame? Encode(I420Frame frame)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return EncodeLocked(frame);
+        }
+    }
+
+    private Vp8EncodedFrame? EncodeLocked(I420Frame frame)
+    {
         ArgumentNullException.ThrowIfNull(frame);
         if (frame.Width != Settings.Width || frame.Height != Settings.Height)
         {
@@ -133,15 +144,18 @@ public sealed class Vp8Encoder : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_disposed)
+        lock (_gate)
         {
-            return;
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        _disposed = true;
-        VpxNative.vpx_img_free(_img);
-        VpxNative.vpx_codec_destroy(_ctx);
-        Marshal.FreeHGlobal(_ctx);
+            _disposed = true;
+            VpxNative.vpx_img_free(_img);
+            VpxNative.vpx_codec_destroy(_ctx);
+            Marshal.FreeHGlobal(_ctx);
+        }
     }
 
     private void CopyPlane(byte[] src, int srcStride, int rows, int plane)
