@@ -41,6 +41,15 @@ internal sealed class LoopbackCall : IAsyncDisposable
     /// <summary>B's own "chat" channel.</summary>
     public IDataChannel ChatB { get; private set; } = null!;
 
+    /// <summary>Milliseconds from start to tracks and channels added (connections created, getUserMedia done).</summary>
+    public double PreparedMs { get; private set; }
+
+    /// <summary>Milliseconds from start to the answer applied at the offerer (signaling done).</summary>
+    public double NegotiatedMs { get; private set; }
+
+    /// <summary>Milliseconds from start to A (offerer) and to B (answerer) connected.</summary>
+    public (double A, double B) ConnectedEachMs { get; private set; }
+
     /// <summary>Milliseconds from start to both sides connected.</summary>
     public double ConnectedMs { get; private set; }
 
@@ -93,7 +102,10 @@ internal sealed class LoopbackCall : IAsyncDisposable
         B.DataChannel += (_, e) => _remoteChatAtB.TrySetResult(e.Channel);
         ChatA = A.CreateDataChannel("chat");
         ChatB = B.CreateDataChannel("chat");
-        var connected = Task.WhenAll(WhenConnected(A), WhenConnected(B));
+        PreparedMs = _clock.Elapsed.TotalMilliseconds;
+        var connectedA = WhenConnected(A, _clock);
+        var connectedB = WhenConnected(B, _clock);
+        var connected = Task.WhenAll(connectedA, connectedB);
         A.IceCandidate += async (_, e) => await B.AddIceCandidateAsync(e.Candidate);
         B.IceCandidate += async (_, e) => await A.AddIceCandidateAsync(e.Candidate);
 
@@ -103,7 +115,9 @@ internal sealed class LoopbackCall : IAsyncDisposable
         var answer = await B.CreateAnswerAsync();
         await B.SetLocalDescriptionAsync(answer);
         await A.SetRemoteDescriptionAsync(answer);
+        NegotiatedMs = _clock.Elapsed.TotalMilliseconds;
         await connected.WaitAsync(Deadline);
+        ConnectedEachMs = (connectedA.Result, connectedB.Result);
         ConnectedMs = _clock.Elapsed.TotalMilliseconds;
     }
 
@@ -148,14 +162,14 @@ internal sealed class LoopbackCall : IAsyncDisposable
         return open.Task.WaitAsync(Deadline);
     }
 
-    private static Task WhenConnected(RTCPeerConnection pc)
+    private static Task<double> WhenConnected(RTCPeerConnection pc, Stopwatch clock)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
         pc.ConnectionStateChange += (_, _) =>
         {
             if (pc.ConnectionState == RTCPeerConnectionState.Connected)
             {
-                done.TrySetResult();
+                done.TrySetResult(clock.Elapsed.TotalMilliseconds);
             }
             else if (pc.ConnectionState == RTCPeerConnectionState.Failed)
             {

@@ -15,16 +15,21 @@ internal static class SetupScenario
     public static async Task RunAsync(ScenarioOptions options, Report report)
     {
         var results = new List<(double Connected, double Audio, double Video)>();
+        var phases = new List<(double Prepared, double Negotiated)>();
         for (var i = 0; i <= options.Runs; i++)
         {
             await using var call = await LoopbackCall.ConnectAsync(media: true);
             var audio = await call.FirstAudioAtB.WaitAsync(LoopbackCall.Deadline);
             var video = await call.FirstVideoAtB.WaitAsync(LoopbackCall.Deadline);
             results.Add((call.ConnectedMs, audio, video));
-            Console.Out.WriteLine($"  run {i}{(i == 0 ? " (cold)" : "")}: connected {Stats.F(call.ConnectedMs)} ms, audio {Stats.F(audio)} ms, video {Stats.F(video)} ms");
+            Console.Out.WriteLine($"  run {i}{(i == 0 ? " (cold)" : "")}: prepared {Stats.F(call.PreparedMs)}, negotiated {Stats.F(call.NegotiatedMs)}, " +
+                $"connected A {Stats.F(call.ConnectedEachMs.A)} B {Stats.F(call.ConnectedEachMs.B)} both {Stats.F(call.ConnectedMs)}, audio {Stats.F(audio)}, video {Stats.F(video)} (ms)");
+            phases.Add((call.PreparedMs, call.NegotiatedMs));
         }
 
         var warm = results.Skip(1).ToList();
+        report.Add(new Figure(Pair, "connections created + getUserMedia (part of setup)", "ms", phases.Skip(1).Select(p => p.Prepared).ToList(), phases[0].Prepared));
+        report.Add(new Figure(Pair, "offer/answer applied (part of setup)", "ms", phases.Skip(1).Select(p => p.Negotiated).ToList(), phases[0].Negotiated));
         report.Add(new Figure(Pair, Connected, "ms", warm.Select(r => r.Connected).ToList(), results[0].Connected));
         report.Add(new Figure(Pair, FirstAudio, "ms", warm.Select(r => r.Audio).ToList(), results[0].Audio));
         report.Add(new Figure(Pair, FirstVideo, "ms", warm.Select(r => r.Video).ToList(), results[0].Video));
