@@ -89,7 +89,7 @@ internal sealed class Report
         sb.AppendLine();
         if (_figures.Count > 0)
         {
-            sb.AppendLine("| pair | figure | unit | runs | cold (first call) | median | p95 | min | max |");
+            sb.AppendLine("| pair | figure | unit | n | cold (first call) | median | p95 | min | max |");
             sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
             foreach (var f in _figures)
             {

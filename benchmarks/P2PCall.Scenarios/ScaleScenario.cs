@@ -22,6 +22,7 @@ internal static class ScaleScenario
             ["calls", "peer connections", "setup s", "CPU % (of all cores)", "working set MB", "KB per PC", "RTP received", "RTP loss %", "concealed %"],
             []);
         report.Add(table);
+        await StepAsync(2, 1); // pays the process's one-time costs (JIT, codec libraries) before the first measured step
         for (var n = options.ScaleStart; n <= options.ScaleMax; n *= 2)
         {
             var step = await StepAsync(n, options.StepSeconds);
