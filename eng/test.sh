@@ -30,6 +30,11 @@ test_rc=$?
 # The signaling server's own tests (node --test); they fail the run but are not in the TRX count.
 (cd samples/signaling-server && npm test) || { echo "signaling-server: npm test failed" >&2; test_rc=1; }
 
+# The whole-call scenario runner (benchmarks/P2PCall.Scenarios, issue 9) once with tiny sizes: proves it runs,
+# measures nothing (the figures come from full runs, see docs/benchmarks.md).
+dotnet run -c Release --no-build --project benchmarks/P2PCall.Scenarios -- setup datachannel scale smoke >/dev/null \
+  || { echo "scenarios: the smoke run failed" >&2; test_rc=1; }
+
 # Browser interop tests: a real Chromium, inside a network namespace whose only interface is loopback,
 # so that nothing it or we send can leave the machine (shared/notes/chromium-webrtc-here.md).
 interop_results="$results/interop"

@@ -172,7 +172,7 @@ internal static class ChromiumScenario
     {
         var table = new Table(
             "Side by side (medians; .NET ↔ .NET warm, data channel with audio + video running)",
-            ["figure", "Chromium ↔ Chromium", ".NET ↔ Chromium", ".NET ↔ .NET", "Chromium↔Chromium ÷ .NET↔.NET", "Chromium↔Chromium ÷ .NET↔Chromium"],
+            ["figure", "Chromium ↔ Chromium", ".NET ↔ Chromium", ".NET ↔ .NET", ".NET ↔ .NET better by", ".NET ↔ Chromium better by"],
             []);
         var dotnetDc = SetupScenario.Pair + " (audio+video running)";
         foreach (var (name, dotnetPair, higherIsBetter) in new[]
@@ -194,7 +194,7 @@ internal static class ChromiumScenario
         }
 
         report.Add(table);
-        report.Note("ratios: > 1× means the .NET pair is better than Chromium ↔ Chromium by that factor (faster, or more MB/s).");
+        report.Note("ratios: how many times better than Chromium ↔ Chromium (time: Chromium's ÷ ours; MB/s: ours ÷ Chromium's); below 1× is worse.");
     }
 
     /// <summary>Per-pair results: the first run (cold browser / first socket.io call) apart, then the others.</summary>

@@ -7,7 +7,7 @@ namespace P2PCall.Scenarios;
 /// Timing probes the runner installs into a loaded seed page (public/index.html + app.js): it wraps the seed's
 /// <c>initCallerInfo</c> (start of the call) and <c>onPcEvent</c> (to listen to the new connection) without changing
 /// them, and times connected, first decoded audio (inbound-rtp totalSamplesReceived &gt; 0) and first decoded
-/// video (framesDecoded &gt; 0), polled from getStats every 2 ms. Times are epoch milliseconds
+/// video (framesDecoded &gt; 0), polled from getStats every 2 ms once connected. Times are epoch milliseconds
 /// (performance.timeOrigin + now), comparable across tabs and with .NET's clock.
 /// </summary>
 internal static class PageProbe
@@ -21,23 +21,25 @@ internal static class PageProbe
           const onPc = seed.onPcEvent.bind(seed);
           seed.onPcEvent = (pc, ...rest) => {
             onPc(pc, ...rest);
+            // Media needs DTLS done, so the getStats poll (which costs the page CPU) starts at "connected".
             pc.addEventListener("connectionstatechange", () => {
-              if (pc.connectionState === "connected" && !b.connected) b.connected = now();
+              if (pc.connectionState !== "connected" || b.connected) return;
+              b.connected = now();
+              let busy = false;
+              const poll = setInterval(async () => {
+                if (busy) return;
+                busy = true;
+                const stats = await pc.getStats();
+                const t = now();
+                stats.forEach(s => {
+                  if (s.type !== "inbound-rtp") return;
+                  if (s.kind === "audio" && s.totalSamplesReceived > 0 && !b.audio) b.audio = t;
+                  if (s.kind === "video" && s.framesDecoded > 0 && !b.video) b.video = t;
+                });
+                busy = false;
+                if ((b.audio && b.video) || pc.connectionState === "closed") clearInterval(poll);
+              }, 2);
             });
-            let busy = false;
-            const poll = setInterval(async () => {
-              if (busy) return;
-              busy = true;
-              const stats = await pc.getStats();
-              const t = now();
-              stats.forEach(s => {
-                if (s.type !== "inbound-rtp") return;
-                if (s.kind === "audio" && s.totalSamplesReceived > 0 && !b.audio) b.audio = t;
-                if (s.kind === "video" && s.framesDecoded > 0 && !b.video) b.video = t;
-              });
-              busy = false;
-              if ((b.audio && b.video) || pc.connectionState === "closed") clearInterval(poll);
-            }, 2);
           };
         }
         """;

@@ -4,7 +4,7 @@ namespace P2PCall.Scenarios;
 
 /// <summary>
 /// Whole-call figures (issue 9). Usage: <c>dotnet run -c Release -- [setup] [datachannel] [scale] [chromium] [all]
-/// [runs=N] [json=path] [scale-start=25] [scale-max=N] [step-seconds=10] [bulk-mib=64]</c>. With no scenario named,
+/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1]</c>. With no scenario named,
 /// <c>setup</c> runs. <c>chromium</c> also runs the .NET ↔ .NET setup and data-channel figures for the ratios, and
 /// only inside a loopback-only network namespace.
 /// </summary>
@@ -81,6 +81,8 @@ internal sealed record ScenarioOptions(
     public static ScenarioOptions Parse(string[] args)
     {
         var named = args.Where(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => a.TrimStart('-').ToLowerInvariant()).ToList();
+        // smoke: every selected scenario once with tiny sizes, for CI (proves the runner works, measures nothing).
+        var smoke = named.Remove("smoke");
         if (named.Contains("all"))
         {
             named = ["setup", "datachannel", "scale", "chromium"];
@@ -93,12 +95,12 @@ internal sealed record ScenarioOptions(
 
         return new ScenarioOptions(
             named.Distinct().ToList(),
-            Math.Max(1, Int(args, "runs", 5)),
+            Math.Max(1, Int(args, "runs", smoke ? 1 : 5)),
             Value(args, "json"),
-            Math.Max(1, Int(args, "scale-start", 25)),
-            Int(args, "scale-max", 800),
-            Math.Max(1, Int(args, "step-seconds", 10)),
-            Math.Max(1, Int(args, "bulk-mib", 64)),
+            Math.Max(1, Int(args, "scale-start", smoke ? 2 : 25)),
+            Int(args, "scale-max", smoke ? 2 : 800),
+            Math.Max(1, Int(args, "step-seconds", smoke ? 1 : 10)),
+            Math.Max(1, Int(args, "bulk-mib", smoke ? 1 : 64)),
             Int(args, "core", 1) != 0);
     }
 
