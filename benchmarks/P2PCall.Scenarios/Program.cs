@@ -4,7 +4,7 @@ namespace P2PCall.Scenarios;
 
 /// <summary>
 /// Whole-call figures (issue 9). Usage: <c>dotnet run -c Release -- [setup] [datachannel] [scale] [chromium] [all]
-/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1]</c>. With no scenario named,
+/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1] [scale-audio=0|1]</c>. With no scenario named,
 /// <c>setup</c> runs. <c>chromium</c> also runs the .NET ↔ .NET setup and data-channel figures for the ratios, and
 /// only inside a loopback-only network namespace.
 /// </summary>
@@ -76,7 +76,7 @@ public static class Program
 
 /// <summary>Command-line settings shared by the scenarios.</summary>
 internal sealed record ScenarioOptions(
-    IReadOnlyList<string> Scenarios, int Runs, string? JsonPath, int ScaleStart, int ScaleMax, double StepSeconds, int BulkMiB, bool CoreRow)
+    IReadOnlyList<string> Scenarios, int Runs, string? JsonPath, int ScaleStart, int ScaleMax, double StepSeconds, int BulkMiB, bool CoreRow, bool ScaleAudio)
 {
     public static ScenarioOptions Parse(string[] args)
     {
@@ -101,7 +101,8 @@ internal sealed record ScenarioOptions(
             Int(args, "scale-max", smoke ? 2 : 800),
             Math.Max(1, Int(args, "step-seconds", smoke ? 1 : 10)),
             Math.Max(1, Int(args, "bulk-mib", smoke ? 1 : 64)),
-            Int(args, "core", 1) != 0);
+            Int(args, "core", 1) != 0,
+            Int(args, "scale-audio", 1) != 0);
     }
 
     private static string? Value(string[] args, string name) =>

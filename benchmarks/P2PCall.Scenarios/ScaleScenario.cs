@@ -18,21 +18,22 @@ internal static class ScaleScenario
     public static async Task RunAsync(ScenarioOptions options, Report report)
     {
         var table = new Table(
-            "Scale: concurrent two-way Opus audio calls (one process, loopback)",
+            options.ScaleAudio ? "Scale: concurrent two-way Opus audio calls (one process, loopback)"
+                : "Scale: concurrent connected calls with only an idle data channel (scale-audio=0: the per-connection baseline)",
             ["calls", "peer connections", "setup s", "CPU % (of all cores)", "working set MB", "KB per PC", "RTP received", "RTP loss %", "concealed %"],
             []);
         report.Add(table);
-        await StepAsync(2, 1); // pays the process's one-time costs (JIT, codec libraries) before the first measured step
+        await StepAsync(2, 1, options.ScaleAudio); // pays the process's one-time costs (JIT, codec libraries) before the first measured step
         for (var n = options.ScaleStart; n <= options.ScaleMax; n *= 2)
         {
-            var step = await StepAsync(n, options.StepSeconds);
+            var step = await StepAsync(n, options.StepSeconds, options.ScaleAudio);
             table.Rows.Add([
                 n.ToString(CultureInfo.InvariantCulture), (2 * n).ToString(CultureInfo.InvariantCulture), Stats.F(step.SetupSeconds),
                 Stats.F(step.CpuPercent), Stats.F(step.WorkingSetMb), Stats.F(step.KbPerPc),
                 step.Received.ToString(CultureInfo.InvariantCulture), Stats.F(step.LossPercent), Stats.F(step.ConcealedPercent),
             ]);
             Console.Out.WriteLine($"  N={n}: setup {Stats.F(step.SetupSeconds)} s, CPU {Stats.F(step.CpuPercent)} %, {Stats.F(step.KbPerPc)} KB/PC, loss {Stats.F(step.LossPercent)} %, concealed {Stats.F(step.ConcealedPercent)} %");
-            if (step.LossPercent > 1 || step.CpuPercent > 90)
+            if ((options.ScaleAudio && step.LossPercent > 1) || step.CpuPercent > 90)
             {
                 report.Note($"scale: stopped at N={n} (loss {Stats.F(step.LossPercent)} %, CPU {Stats.F(step.CpuPercent)} %).");
                 return;
@@ -44,7 +45,7 @@ internal static class ScaleScenario
 
     private sealed record Step(double SetupSeconds, double CpuPercent, double WorkingSetMb, double KbPerPc, long Received, double LossPercent, double ConcealedPercent);
 
-    private static async Task<Step> StepAsync(int n, double seconds)
+    private static async Task<Step> StepAsync(int n, double seconds, bool audio)
     {
         Collect();
         using var self = Process.GetCurrentProcess();
@@ -60,7 +61,7 @@ internal static class ScaleScenario
                 await gate.WaitAsync();
                 try
                 {
-                    var call = await AudioCall.ConnectAsync();
+                    var call = await AudioCall.ConnectAsync(audio);
                     lock (calls)
                     {
                         calls.Add(call);
@@ -89,8 +90,8 @@ internal static class ScaleScenario
             long received = recv1 - recv0, lost = lost1 - lost0, decoded = dec1 - dec0, concealed = con1 - con0;
             return new Step(
                 setupSeconds, cpu, ws / 1e6, (ws - wsBefore) / 1024.0 / (2 * n), received,
-                received + lost == 0 ? 100 : 100.0 * lost / (received + lost),
-                decoded + concealed == 0 ? 100 : 100.0 * concealed / (decoded + concealed));
+                received + lost == 0 ? (audio ? 100 : 0) : 100.0 * lost / (received + lost),
+                decoded + concealed == 0 ? (audio ? 100 : 0) : 100.0 * concealed / (decoded + concealed));
         }
         finally
         {
@@ -155,14 +156,14 @@ internal static class ScaleScenario
             }
         }
 
-        public static async Task<AudioCall> ConnectAsync()
+        public static async Task<AudioCall> ConnectAsync(bool audio)
         {
             var call = new AudioCall();
             try
             {
                 var (a, b) = (call.Connections[0], call.Connections[1]);
                 var tracks = new List<Task>();
-                foreach (var pc in call.Connections)
+                foreach (var pc in audio ? call.Connections : [])
                 {
                     pc.AddTrack(new LocalAudioTrack(new ToneAudioSource(440)));
                     var got = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -176,6 +177,11 @@ internal static class ScaleScenario
                         got.TrySetResult();
                     };
                     tracks.Add(got.Task);
+                }
+
+                if (!audio)
+                {
+                    a.CreateDataChannel("idle"); // something to negotiate: an SCTP association and nothing else
                 }
 
                 var connected = Task.WhenAll(call.Connections.Select(WhenConnected));
