@@ -157,6 +157,11 @@ internal static class ChromiumScenario
         }
         finally
         {
+            if (session.Task.IsCompletedSuccessfully)
+            {
+                await session.Task.Result.DisposeAsync(); // its connection before the receivers (see LoopbackCall.DisposeAsync)
+            }
+
             lock (receivers)
             {
                 receivers.ForEach(r => r.Dispose());

@@ -58,12 +58,13 @@ internal static class CoreSessionCall
         await (await callee.Task.WaitAsync(LoopbackCall.Deadline)).WaitForConnectedAsync().WaitAsync(LoopbackCall.Deadline);
         var connected = clock.Elapsed.TotalMilliseconds;
         var audioMs = await firstAudio.Task.WaitAsync(LoopbackCall.Deadline);
+        await caller.HangupAsync();
+        await caller.DisposeAsync(); // its connection first, then the receivers (see LoopbackCall.DisposeAsync)
         lock (receivers)
         {
             receivers.ForEach(r => r.Dispose());
         }
 
-        await caller.HangupAsync();
         return (connected, audioMs);
     }
 }

@@ -181,6 +181,11 @@ internal sealed class LoopbackCall : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The connections first: once disposed no receive loop runs, so no packet can reach a receiver being freed.
+        // (VideoReceiver.Dispose does not wait for a decode in progress on the receive thread: freeing the libvpx
+        // decoder under it crashed the process with SIGSEGV in vpx_codec_decode; reported, see the runner's notes.)
+        await A.DisposeAsync();
+        await B.DisposeAsync();
         lock (_receivers)
         {
             foreach (var r in _receivers)
@@ -193,8 +198,5 @@ internal sealed class LoopbackCall : IAsyncDisposable
         {
             t.Stop();
         }
-
-        await A.DisposeAsync();
-        await B.DisposeAsync();
     }
 }

@@ -222,14 +222,15 @@ internal static class ScaleScenario
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var r in Receivers)
-            {
-                await r.DisposeAsync();
-            }
-
+            // Connections first, so no packet reaches a receiver being disposed (see LoopbackCall.DisposeAsync).
             foreach (var pc in Connections)
             {
                 await pc.DisposeAsync();
+            }
+
+            foreach (var r in Receivers)
+            {
+                await r.DisposeAsync();
             }
         }
     }
