@@ -159,12 +159,12 @@ internal static class ChromiumScenario
         {
             if (session.Task.IsCompletedSuccessfully)
             {
-                await session.Task.Result.DisposeAsync(); // its connection before the receivers (see LoopbackCall.DisposeAsync)
+                await session.Task.Result.DisposeAsync();
             }
 
             lock (receivers)
             {
-                receivers.ForEach(r => r.Dispose());
+                LoopbackCall.Park(receivers); // see LoopbackCall.DisposeAsync
             }
 
             await page.CloseAsync();

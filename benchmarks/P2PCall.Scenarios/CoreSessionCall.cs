@@ -58,11 +58,12 @@ internal static class CoreSessionCall
         await (await callee.Task.WaitAsync(LoopbackCall.Deadline)).WaitForConnectedAsync().WaitAsync(LoopbackCall.Deadline);
         var connected = clock.Elapsed.TotalMilliseconds;
         var audioMs = await firstAudio.Task.WaitAsync(LoopbackCall.Deadline);
+        await LoopbackCall.WhenOpen(caller.ChatChannel!); // no hangup while the association is still establishing
         await caller.HangupAsync();
-        await caller.DisposeAsync(); // its connection first, then the receivers (see LoopbackCall.DisposeAsync)
+        await caller.DisposeAsync();
         lock (receivers)
         {
-            receivers.ForEach(r => r.Dispose());
+            LoopbackCall.Park(receivers); // see LoopbackCall.DisposeAsync
         }
 
         return (connected, audioMs);

@@ -50,6 +50,9 @@ internal sealed class LoopbackCall : IAsyncDisposable
     /// <summary>Milliseconds from start to A (offerer) and to B (answerer) connected.</summary>
     public (double A, double B) ConnectedEachMs { get; private set; }
 
+    /// <summary>Milliseconds since the start.</summary>
+    public double Elapsed => _clock.Elapsed.TotalMilliseconds;
+
     /// <summary>Milliseconds from start to both sides connected.</summary>
     public double ConnectedMs { get; private set; }
 
@@ -181,22 +184,41 @@ internal sealed class LoopbackCall : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The connections first: once disposed no receive loop runs, so no packet can reach a receiver being freed.
-        // (VideoReceiver.Dispose does not wait for a decode in progress on the receive thread: freeing the libvpx
-        // decoder under it crashed the process with SIGSEGV in vpx_codec_decode; reported, see the runner's notes.)
         await A.DisposeAsync();
         await B.DisposeAsync();
         lock (_receivers)
         {
-            foreach (var r in _receivers)
-            {
-                r.Dispose();
-            }
+            // Stack bug (reported): RTCPeerConnection.DisposeAsync can return while its UDP receive loop still delivers a
+            // packet, and VideoReceiver.Dispose does not wait for a decode in progress, so disposing the receivers here
+            // freed the libvpx decoder under vpx_codec_decode (SIGSEGV, about one process in four). Until that is fixed
+            // the receivers are parked and disposed when the runner ends.
+            Park(_receivers);
         }
 
         foreach (var t in (_streamA?.Tracks ?? []).Concat(_streamB?.Tracks ?? []))
         {
             t.Stop();
+        }
+    }
+
+    /// <summary>Receivers of finished calls, disposed by <see cref="DisposeParked"/> at the end of the run.</summary>
+    private static readonly List<IDisposable> Parked = [];
+
+    /// <summary>Parks receivers of a finished call (see <see cref="DisposeAsync"/>).</summary>
+    public static void Park(IEnumerable<IDisposable> receivers)
+    {
+        lock (Parked)
+        {
+            Parked.AddRange(receivers);
+        }
+    }
+
+    public static void DisposeParked()
+    {
+        lock (Parked)
+        {
+            Parked.ForEach(r => r.Dispose());
+            Parked.Clear();
         }
     }
 }
