@@ -9,7 +9,7 @@ namespace P2PCall.Scenarios;
 /// Scale: N concurrent two-way Opus audio calls in this process (2N RTCPeerConnections on loopback, each sending a
 /// 440 Hz tone and decoding the other's), N doubling from <c>scale-start</c>. For each step: process CPU % of the
 /// whole machine over a steady window, working set per peer connection, RTP loss from GetStats and concealed
-/// frames; stops when loss &gt; 1 %, CPU &gt; 90 % or N passes <c>scale-max</c>.
+/// frames; stops when loss &gt; 1 %, CPU &gt; 90 %, a call fails to connect, or N passes <c>scale-max</c>.
 /// </summary>
 internal static class ScaleScenario
 {
@@ -20,7 +20,7 @@ internal static class ScaleScenario
         var table = new Table(
             options.ScaleAudio ? "Scale: concurrent two-way Opus audio calls (one process, loopback)"
                 : "Scale: concurrent connected calls with only an idle data channel (scale-audio=0: the per-connection baseline)",
-            ["calls", "peer connections", "setup s", "CPU % (of all cores)", "working set MB", "KB per PC", "RTP received", "RTP loss %", "concealed %"],
+            ["calls", "peer connections", "failed to connect", "setup s", "CPU % (of all cores)", "working set MB", "KB per PC", "RTP received", "RTP loss %", "concealed %"],
             []);
         report.Add(table);
         await StepAsync(2, 1, options.ScaleAudio); // pays the process's one-time costs (JIT, codec libraries) before the first measured step
@@ -28,14 +28,14 @@ internal static class ScaleScenario
         {
             var step = await StepAsync(n, options.StepSeconds, options.ScaleAudio);
             table.Rows.Add([
-                n.ToString(CultureInfo.InvariantCulture), (2 * n).ToString(CultureInfo.InvariantCulture), Stats.F(step.SetupSeconds),
+                n.ToString(CultureInfo.InvariantCulture), (2 * n).ToString(CultureInfo.InvariantCulture), step.Failed.ToString(CultureInfo.InvariantCulture), Stats.F(step.SetupSeconds),
                 Stats.F(step.CpuPercent), Stats.F(step.WorkingSetMb), Stats.F(step.KbPerPc),
                 step.Received.ToString(CultureInfo.InvariantCulture), Stats.F(step.LossPercent), Stats.F(step.ConcealedPercent),
             ]);
-            Console.Out.WriteLine($"  N={n}: setup {Stats.F(step.SetupSeconds)} s, CPU {Stats.F(step.CpuPercent)} %, {Stats.F(step.KbPerPc)} KB/PC, loss {Stats.F(step.LossPercent)} %, concealed {Stats.F(step.ConcealedPercent)} %");
-            if ((options.ScaleAudio && step.LossPercent > 1) || step.CpuPercent > 90)
+            Console.Out.WriteLine($"  N={n}: failed {step.Failed}, setup {Stats.F(step.SetupSeconds)} s, CPU {Stats.F(step.CpuPercent)} %, {Stats.F(step.KbPerPc)} KB/PC, loss {Stats.F(step.LossPercent)} %, concealed {Stats.F(step.ConcealedPercent)} %");
+            if ((options.ScaleAudio && step.LossPercent > 1) || step.CpuPercent > 90 || step.Failed > 0)
             {
-                report.Note($"scale: stopped at N={n} (loss {Stats.F(step.LossPercent)} %, CPU {Stats.F(step.CpuPercent)} %).");
+                report.Note($"scale: stopped at N={n} (loss {Stats.F(step.LossPercent)} %, CPU {Stats.F(step.CpuPercent)} %, {step.Failed} calls failed to connect{(step.FirstFailure is { } f ? ": " + f : "")}).");
                 return;
             }
         }
@@ -43,7 +43,7 @@ internal static class ScaleScenario
         report.Note($"scale: reached scale-max={options.ScaleMax} without crossing 1 % loss or 90 % CPU.");
     }
 
-    private sealed record Step(double SetupSeconds, double CpuPercent, double WorkingSetMb, double KbPerPc, long Received, double LossPercent, double ConcealedPercent);
+    private sealed record Step(int Failed, string? FirstFailure, double SetupSeconds, double CpuPercent, double WorkingSetMb, double KbPerPc, long Received, double LossPercent, double ConcealedPercent);
 
     private static async Task<Step> StepAsync(int n, double seconds, bool audio)
     {
@@ -52,6 +52,8 @@ internal static class ScaleScenario
         self.Refresh();
         var wsBefore = self.WorkingSet64;
         var calls = new List<AudioCall>(n);
+        var failed = 0;
+        string? firstFailure = null;
         var setup = Stopwatch.StartNew();
         try
         {
@@ -65,6 +67,14 @@ internal static class ScaleScenario
                     lock (calls)
                     {
                         calls.Add(call);
+                    }
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+                {
+                    // A call that fails to connect under load is a result of the step, not the end of the run.
+                    if (Interlocked.Increment(ref failed) == 1)
+                    {
+                        firstFailure = ex.Message;
                     }
                 }
                 finally
@@ -89,7 +99,7 @@ internal static class ScaleScenario
             var ws = self.WorkingSet64;
             long received = recv1 - recv0, lost = lost1 - lost0, decoded = dec1 - dec0, concealed = con1 - con0;
             return new Step(
-                setupSeconds, cpu, ws / 1e6, (ws - wsBefore) / 1024.0 / (2 * n), received,
+                failed, firstFailure, setupSeconds, cpu, ws / 1e6, (ws - wsBefore) / 1024.0 / (2 * Math.Max(1, calls.Count)), received,
                 received + lost == 0 ? (audio ? 100 : 0) : 100.0 * lost / (received + lost),
                 decoded + concealed == 0 ? (audio ? 100 : 0) : 100.0 * concealed / (decoded + concealed));
         }
@@ -214,7 +224,8 @@ internal static class ScaleScenario
                 }
                 else if (pc.ConnectionState == RTCPeerConnectionState.Failed)
                 {
-                    done.TrySetException(new InvalidOperationException("connection failed: " + pc.FailureReason?.Message));
+                    done.TrySetException(new InvalidOperationException(
+                        $"connection failed (ICE {pc.IceConnectionState}, reason: {pc.FailureReason?.Message ?? "none given"})"));
                 }
             };
             return done.Task;
