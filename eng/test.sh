@@ -27,13 +27,8 @@ dotnet test P2PCall.sln --no-build -c Release \
   --blame-hang-timeout 5min "$@"
 test_rc=$?
 
-# The signaling server's own tests (node --test, TAP output): counted with the others below.
-node_tap="$results/signaling-server.tap"
-(cd samples/signaling-server && node --test --test-reporter=tap test/) | tee "$node_tap"
-node_rc=${PIPESTATUS[0]}
-node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_tap" | tail -n1)
-node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_tap" | tail -n1)
-if ((node_rc != 0)) && [[ "${node_failed:-0}" == 0 ]]; then node_failed=1; fi
+# The signaling server's own tests (node --test); they fail the run but are not in the TRX count.
+(cd samples/signaling-server && npm test) || { echo "signaling-server: npm test failed" >&2; test_rc=1; }
 
 # Browser interop tests: a real Chromium, inside a network namespace whose only interface is loopback,
 # so that nothing it or we send can leave the machine (shared/notes/chromium-webrtc-here.md).
@@ -48,7 +43,7 @@ else
 fi
 if ((interop_rc != 0)); then test_rc=$interop_rc; fi
 
-passed=${node_passed:-0} failed=${node_failed:-0} total=0
+passed=0 failed=0 total=0
 shopt -s nullglob
 trx_files=("$results"/*.trx "$interop_results"/*.trx)
 for trx in "${trx_files[@]}"; do
