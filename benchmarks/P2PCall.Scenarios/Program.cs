@@ -1,121 +1,114 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using P2PCall.WebRtc;
 
 namespace P2PCall.Scenarios;
 
 /// <summary>
-/// Whole-call figures for two RTCPeerConnections in one process on loopback UDP: from the start of negotiation
-/// to both sides connected (ICE + DTLS + SRTP keys), and to the first authenticated RTP packet at the far end.
-/// The first call of the process is reported apart (it pays the JIT), then the median of the warm runs.
+/// Whole-call figures (issue 9). Usage: <c>dotnet run -c Release -- [setup] [datachannel] [scale] [chromium] [all]
+/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1] [scale-audio=0|1]</c>. With no scenario named,
+/// <c>setup</c> runs. <c>chromium</c> also runs the .NET ↔ .NET setup and data-channel figures for the ratios, and
+/// only inside a loopback-only network namespace.
 /// </summary>
 public static class Program
 {
+    private static readonly string[] Known = ["setup", "datachannel", "scale", "chromium"];
+
     public static async Task<int> Main(string[] args)
     {
-        var runs = ArgValue(args, "runs", 5);
-        var jsonPath = args.FirstOrDefault(a => a.StartsWith("json=", StringComparison.Ordinal))?[5..];
-        Console.Out.WriteLine($"P2PCall scenarios: {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores");
-
-        var results = new List<(double Connected, double FirstRtp)>();
-        for (var i = 0; i <= runs; i++)
+        var options = ScenarioOptions.Parse(args);
+        var unknown = options.Scenarios.Except(Known).ToList();
+        if (unknown.Count > 0)
         {
-            results.Add(await OneCallAsync());
+            await Console.Error.WriteLineAsync($"unknown scenario(s): {string.Join(", ", unknown)}; known: {string.Join(", ", Known)}, all");
+            return 2;
         }
 
-        var first = results[0];
-        var warm = results.Skip(1).ToList();
-        Console.Out.WriteLine();
-        Console.Out.WriteLine("| figure | first call (cold) | warm median | warm min | warm max |");
-        Console.Out.WriteLine("|---|---:|---:|---:|---:|");
-        Row("both connected after start (ms)", first.Connected, warm.Select(w => w.Connected).ToList());
-        Row("first remote RTP after start (ms)", first.FirstRtp, warm.Select(w => w.FirstRtp).ToList());
-        if (jsonPath is not null)
+        var selected = options.Scenarios;
+        if (selected.Contains("chromium"))
         {
-            await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(new
+            if (ChromiumBrowser.WhyNot() is { } why)
             {
-                runtime = RuntimeInformation.FrameworkDescription,
-                cores = Environment.ProcessorCount,
-                cold = new { connectedMs = first.Connected, firstRtpMs = first.FirstRtp },
-                warm = warm.Select(w => new { connectedMs = w.Connected, firstRtpMs = w.FirstRtp }),
-            }));
+                await Console.Error.WriteLineAsync("chromium: " + why);
+                await Console.Error.WriteLineAsync("Build first, then run inside a loopback-only network namespace:");
+                await Console.Error.WriteLineAsync("  dotnet build -c Release benchmarks/P2PCall.Scenarios");
+                await Console.Error.WriteLineAsync("  unshare --net bash -c 'ip link set lo up; dotnet run -c Release --no-build --project benchmarks/P2PCall.Scenarios -- chromium'");
+                return 3;
+            }
+
+            // The ratios need the .NET ↔ .NET figures of the same run.
+            selected = [.. selected.Union(["setup", "datachannel"]).OrderBy(s => Array.IndexOf(Known, s))];
+        }
+
+        var command = "dotnet run -c Release --project benchmarks/P2PCall.Scenarios -- " + string.Join(' ', args);
+        Console.Out.WriteLine($"P2PCall scenarios on {Report.Machine()}");
+        Console.Out.WriteLine($"scenarios: {string.Join(", ", selected)}; runs={options.Runs}");
+        var report = new Report();
+        foreach (var scenario in selected)
+        {
+            Console.Out.WriteLine($"== {scenario}");
+            switch (scenario)
+            {
+                case "setup":
+                    await SetupScenario.RunAsync(options, report);
+                    break;
+                case "datachannel":
+                    await DataChannelScenario.RunAsync(options, report);
+                    break;
+                case "scale":
+                    await ScaleScenario.RunAsync(options, report);
+                    break;
+                case "chromium":
+                    await ChromiumScenario.RunAsync(options, report);
+                    break;
+            }
+        }
+
+        LoopbackCall.DisposeParked();
+        Console.Out.WriteLine();
+        Console.Out.WriteLine(report.ToMarkdown(command));
+        if (options.JsonPath is not null)
+        {
+            await report.WriteJsonAsync(options.JsonPath, command);
+            Console.Out.WriteLine($"JSON written to {options.JsonPath}");
         }
 
         return 0;
     }
+}
 
-    private static void Row(string name, double cold, List<double> warm)
+/// <summary>Command-line settings shared by the scenarios.</summary>
+internal sealed record ScenarioOptions(
+    IReadOnlyList<string> Scenarios, int Runs, string? JsonPath, int ScaleStart, int ScaleMax, double StepSeconds, int BulkMiB, bool CoreRow, bool ScaleAudio)
+{
+    public static ScenarioOptions Parse(string[] args)
     {
-        warm.Sort();
-        var median = warm.Count == 0 ? double.NaN : warm[warm.Count / 2];
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {cold:0.0} | {median:0.0} | {warm.FirstOrDefault():0.0} | {warm.LastOrDefault():0.0} |"));
-    }
-
-    private static async Task<(double Connected, double FirstRtp)> OneCallAsync()
-    {
-        var config = new RTCConfiguration { LoopbackOnly = true };
-        await using var a = new RTCPeerConnection(config);
-        await using var b = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = true });
-        var audio = (RTCRtpSender)a.AddTrack(new SyntheticTrack(MediaKind.Audio));
-        a.AddTrack(new SyntheticTrack(MediaKind.Video));
-        b.AddTrack(new SyntheticTrack(MediaKind.Audio));
-        b.AddTrack(new SyntheticTrack(MediaKind.Video));
-        var connectedA = Connected(a);
-        var connectedB = Connected(b);
-        var firstRtp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.Track += (_, e) => ((RemoteMediaStreamTrack)e.Track).RtpReceived += (_, _) => firstRtp.TrySetResult();
-        a.IceCandidate += async (_, e) => { if (e.Candidate is { } c) { await b.AddIceCandidateAsync(c); } };
-        b.IceCandidate += async (_, e) => { if (e.Candidate is { } c) { await a.AddIceCandidateAsync(c); } };
-
-        var clock = Stopwatch.StartNew();
-        var offer = await a.CreateOfferAsync();
-        await a.SetLocalDescriptionAsync(offer);
-        await b.SetRemoteDescriptionAsync(offer);
-        var answer = await b.CreateAnswerAsync();
-        await b.SetLocalDescriptionAsync(answer);
-        await a.SetRemoteDescriptionAsync(answer);
-        await Task.WhenAll(connectedA, connectedB).WaitAsync(TimeSpan.FromSeconds(30));
-        var connected = clock.Elapsed.TotalMilliseconds;
-        var payloadType = audio.Codecs[0].PayloadType;
-        uint timestamp = 0;
-        while (!firstRtp.Task.IsCompleted)
+        var named = args.Where(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => a.TrimStart('-').ToLowerInvariant()).ToList();
+        // smoke: every selected scenario once with tiny sizes, for CI (proves the runner works, measures nothing).
+        var smoke = named.Remove("smoke");
+        if (named.Contains("all"))
         {
-            audio.SendRtp(payloadType, timestamp += 960, false, [0xF8, 0xFF, 0xFE]);
-            await Task.WhenAny(firstRtp.Task, Task.Delay(1));
+            named = ["setup", "datachannel", "scale", "chromium"];
         }
 
-        return (connected, clock.Elapsed.TotalMilliseconds);
-    }
-
-    private static Task Connected(RTCPeerConnection pc)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pc.ConnectionStateChange += (_, _) =>
+        if (named.Count == 0)
         {
-            if (pc.ConnectionState == RTCPeerConnectionState.Connected)
-            {
-                done.TrySetResult();
-            }
-        };
-        return done.Task;
+            named = ["setup"];
+        }
+
+        return new ScenarioOptions(
+            named.Distinct().ToList(),
+            Math.Max(1, Int(args, "runs", smoke ? 1 : 5)),
+            Value(args, "json"),
+            Math.Max(1, Int(args, "scale-start", smoke ? 2 : 25)),
+            Int(args, "scale-max", smoke ? 2 : 800),
+            Math.Max(1, Int(args, "step-seconds", smoke ? 1 : 10)),
+            Math.Max(1, Int(args, "bulk-mib", smoke ? 1 : 64)),
+            Int(args, "core", 1) != 0,
+            Int(args, "scale-audio", 1) != 0);
     }
 
-    private static int ArgValue(string[] args, string name, int fallback) =>
-        args.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal)) is { } arg
-        && int.TryParse(arg.AsSpan(name.Length + 1), CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    private static string? Value(string[] args, string name) =>
+        args.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
 
-    private sealed class SyntheticTrack(MediaKind kind) : IMediaStreamTrack
-    {
-        public string Id { get; } = Guid.NewGuid().ToString();
-        public MediaKind Kind { get; } = kind;
-        public string Label => "scenario " + Kind;
-        public bool Enabled { get; set; } = true;
-        public MediaStreamTrackState ReadyState => MediaStreamTrackState.Live;
-        public event EventHandler? Ended;
-
-        public void Stop() => Ended?.Invoke(this, EventArgs.Empty);
-    }
+    private static int Int(string[] args, string name, int fallback) =>
+        int.TryParse(Value(args, name), CultureInfo.InvariantCulture, out var v) ? v : fallback;
 }
