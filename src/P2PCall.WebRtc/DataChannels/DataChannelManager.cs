@@ -185,7 +185,21 @@ internal sealed class DataChannelManager
         label.CopyTo(message, 12);
         protocol.CopyTo(message, 12 + label.Length);
         // RFC 8832 §6: DCEP messages are sent ordered and reliably on the channel's stream.
-        Association.Send(channel.Id!.Value, PpidDcep, message, ordered: true);
+        SendDcep(channel, message);
+    }
+
+    /// <summary>Sends a DCEP message; an association that closed meanwhile closes the channel instead of throwing
+    /// into the association's timer or receive thread.</summary>
+    private void SendDcep(RTCDataChannel channel, byte[] message)
+    {
+        try
+        {
+            Association.Send(channel.Id!.Value, PpidDcep, message, ordered: true);
+        }
+        catch (InvalidOperationException e)
+        {
+            channel.OnClosed(e);
+        }
     }
 
     private void OnMessage(ushort stream, uint ppid, byte[] data)
@@ -266,7 +280,7 @@ internal sealed class DataChannelManager
             _channels[stream] = channel;
         }
 
-        Association.Send(stream, PpidDcep, [MessageAck], ordered: true);
+        SendDcep(channel, [MessageAck]);
         // The data-channel event first, then open: what the app subscribes there sees every later event.
         _raise(() => RemoteChannelOpened?.Invoke(channel));
         channel.OnOpen();

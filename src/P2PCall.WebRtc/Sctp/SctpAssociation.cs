@@ -384,7 +384,16 @@ internal sealed partial class SctpAssociation : IDisposable
 
             foreach (var action in work)
             {
-                action();
+                try
+                {
+                    action();
+                }
+#pragma warning disable CA1031 // a failing subscriber must not end the timer or receive thread (and the process)
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    Counters.HandlerErrors++;
+                }
             }
         }
     }

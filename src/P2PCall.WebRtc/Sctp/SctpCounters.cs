@@ -13,6 +13,9 @@ internal sealed class SctpCounters
 
     public long UnknownChunks { get; set; }
 
+    /// <summary>Exceptions thrown by event subscribers (caught so the timer or receive thread survives).</summary>
+    public long HandlerErrors { get; set; }
+
     public long ErrorsReceived { get; set; }
 
     public long SacksReceived { get; set; }
