@@ -248,6 +248,23 @@ public sealed partial class RTCPeerConnection
 
     private void OnSrtpDatagram(ReadOnlySpan<byte> datagram)
     {
+        if (!TryEnterReceive(out var outer))
+        {
+            return;
+        }
+
+        try
+        {
+            UnprotectAndDeliver(datagram);
+        }
+        finally
+        {
+            ExitReceive(outer);
+        }
+    }
+
+    private void UnprotectAndDeliver(ReadOnlySpan<byte> datagram)
+    {
         if (datagram.Length < 12)
         {
             Interlocked.Increment(ref _srtpDropped);
@@ -333,6 +350,7 @@ public sealed partial class RTCPeerConnection
             ice = _ice;
         }
 
+        EndRemoteTracks();
         StopRtcp();
         await StopLocalMediaAsync().ConfigureAwait(false);
         await CloseUpperTransportsAsync().ConfigureAwait(false);
@@ -348,6 +366,9 @@ public sealed partial class RTCPeerConnection
             ice.LocalCandidate -= OnLocalCandidate;
             await ice.DisposeAsync().ConfigureAwait(false);
         }
+
+        // No datagram arrives any more; wait for the ones being delivered (lessons: no media after close).
+        await ReceivesDrainedAsync().ConfigureAwait(false);
 
         lock (_sendGate)
         {

@@ -115,6 +115,8 @@ public sealed partial class RTCPeerConnection : IPeerConnection
             return;
         }
 
+        NoteCloserSection();
+
         lock (_gate)
         {
             ConnectionState = RTCPeerConnectionState.Closed;

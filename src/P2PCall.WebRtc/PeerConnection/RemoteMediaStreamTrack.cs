@@ -83,6 +83,9 @@ public sealed class RemoteMediaStreamTrack : IMediaStreamTrack
         }
     }
 
+    /// <summary>Ends the track without raising <see cref="Ended"/> (the connection was closed locally).</summary>
+    internal void EndSilently() => Interlocked.Exchange(ref _ended, 1);
+
     internal void Deliver(RtpPacketInfo info, ReadOnlySpan<byte> payload)
     {
         if (_ended != 0)
