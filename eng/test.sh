@@ -35,6 +35,21 @@ node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_tap" | tail -n1)
 node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_tap" | tail -n1)
 if ((node_rc != 0)) && [[ "${node_failed:-0}" == 0 ]]; then node_failed=1; fi
 
+# The scenario runner's smoke mode (tiny sizes, one run each; it measures nothing): proves whole calls set up, move
+# media and data, and tear down without ending the process. Counted as one test.
+smoke_log="$results/scenarios-smoke.txt" smoke_passed=0 smoke_failed=0
+smoke_rc=0
+timeout 600 dotnet run -c Release --no-build --project benchmarks/P2PCall.Scenarios -- setup datachannel scale smoke \
+  >"$smoke_log" 2>&1 || smoke_rc=$?
+if ((smoke_rc == 0)); then
+  smoke_passed=1
+  echo "scenarios smoke: passed"
+else
+  smoke_failed=1
+  echo "scenarios smoke: FAILED (exit $smoke_rc), last lines of $smoke_log:" >&2
+  tail -n 40 "$smoke_log" >&2
+fi
+
 # Browser interop tests: a real Chromium, inside a network namespace whose only interface is loopback,
 # so that nothing it or we send can leave the machine (shared/notes/chromium-webrtc-here.md).
 interop_results="$results/interop"
@@ -48,7 +63,7 @@ else
 fi
 if ((interop_rc != 0)); then test_rc=$interop_rc; fi
 
-passed=${node_passed:-0} failed=${node_failed:-0} total=0
+passed=$(( ${node_passed:-0} + smoke_passed )) failed=$(( ${node_failed:-0} + smoke_failed )) total=0
 shopt -s nullglob
 trx_files=("$results"/*.trx "$interop_results"/*.trx)
 for trx in "${trx_files[@]}"; do

@@ -164,7 +164,8 @@ internal static class ChromiumScenario
 
             lock (receivers)
             {
-                LoopbackCall.Park(receivers); // see LoopbackCall.DisposeAsync
+                receivers.ForEach(r => r.Dispose());
+                receivers.Clear();
             }
 
             await page.CloseAsync();

@@ -58,12 +58,12 @@ internal static class CoreSessionCall
         await (await callee.Task.WaitAsync(LoopbackCall.Deadline)).WaitForConnectedAsync().WaitAsync(LoopbackCall.Deadline);
         var connected = clock.Elapsed.TotalMilliseconds;
         var audioMs = await firstAudio.Task.WaitAsync(LoopbackCall.Deadline);
-        await LoopbackCall.WhenOpen(caller.ChatChannel!); // no hangup while the association is still establishing
         await caller.HangupAsync();
         await caller.DisposeAsync();
         lock (receivers)
         {
-            LoopbackCall.Park(receivers); // see LoopbackCall.DisposeAsync
+            receivers.ForEach(r => r.Dispose());
+            receivers.Clear();
         }
 
         return (connected, audioMs);

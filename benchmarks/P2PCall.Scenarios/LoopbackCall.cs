@@ -186,39 +186,16 @@ internal sealed class LoopbackCall : IAsyncDisposable
     {
         await A.DisposeAsync();
         await B.DisposeAsync();
+        // The connections are closed and no packet reaches a receiver any more: the decoders can go.
         lock (_receivers)
         {
-            // Stack bug (reported): RTCPeerConnection.DisposeAsync can return while its UDP receive loop still delivers a
-            // packet, and VideoReceiver.Dispose does not wait for a decode in progress, so disposing the receivers here
-            // freed the libvpx decoder under vpx_codec_decode (SIGSEGV, about one process in four). Until that is fixed
-            // the receivers are parked and disposed when the runner ends.
-            Park(_receivers);
+            _receivers.ForEach(r => r.Dispose());
+            _receivers.Clear();
         }
 
         foreach (var t in (_streamA?.Tracks ?? []).Concat(_streamB?.Tracks ?? []))
         {
             t.Stop();
-        }
-    }
-
-    /// <summary>Receivers of finished calls, disposed by <see cref="DisposeParked"/> at the end of the run.</summary>
-    private static readonly List<IDisposable> Parked = [];
-
-    /// <summary>Parks receivers of a finished call (see <see cref="DisposeAsync"/>).</summary>
-    public static void Park(IEnumerable<IDisposable> receivers)
-    {
-        lock (Parked)
-        {
-            Parked.AddRange(receivers);
-        }
-    }
-
-    public static void DisposeParked()
-    {
-        lock (Parked)
-        {
-            Parked.ForEach(r => r.Dispose());
-            Parked.Clear();
         }
     }
 }

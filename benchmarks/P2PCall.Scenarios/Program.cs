@@ -62,7 +62,6 @@ public static class Program
             }
         }
 
-        LoopbackCall.DisposeParked();
         Console.Out.WriteLine();
         Console.Out.WriteLine(report.ToMarkdown(command));
         if (options.JsonPath is not null)
