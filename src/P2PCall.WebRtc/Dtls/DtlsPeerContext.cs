@@ -58,6 +58,9 @@ internal sealed class DtlsPeerContext
     /// <summary>The SRTP keys exported inside NotifyHandshakeComplete, when a profile was negotiated.</summary>
     public DtlsSrtpKeyingMaterial? SrtpKeyingMaterial { get; private set; }
 
+    /// <summary>The application-data keys derived when the handshake completed (null for another suite).</summary>
+    public DtlsRecordKeys? RecordKeys { get; private set; }
+
     /// <summary>The last alert the peer sent, or -1.</summary>
     public int LastAlertReceived { get; private set; } = -1;
 
@@ -142,6 +145,8 @@ internal sealed class DtlsPeerContext
             SrtpKeyingMaterial = new DtlsSrtpKeyingMaterial(SelectedSrtpProfile, Role, material);
         }
 
+        // Data records then go through .NET's AEAD instead of BouncyCastle's managed cipher (DtlsAeadRecordLayer).
+        RecordKeys = Options.BouncyCastleRecordLayer ? null : DtlsRecordKeys.Derive(context, Role == DtlsRole.Client);
         HandshakeComplete = true;
     }
 }

@@ -103,7 +103,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only(); // BouncyCastle 2.7 has no DTLS 1.3
 
     /// <inheritdoc/>
-    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, DtlsPeerContext.CipherSuites);
+    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, _peer.Options.CipherSuites ?? DtlsPeerContext.CipherSuites);
 
     private sealed class Authentication(DtlsSrtpClient client) : TlsAuthentication
     {

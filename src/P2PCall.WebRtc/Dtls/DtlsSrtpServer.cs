@@ -126,7 +126,7 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
     protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
 
     /// <inheritdoc/>
-    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, DtlsPeerContext.CipherSuites);
+    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, _peer.Options.CipherSuites ?? DtlsPeerContext.CipherSuites);
 
     /// <inheritdoc/>
     protected override bool PreferLocalCipherSuites() => true; // AES-128-GCM first, whatever the client's order

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -26,6 +27,9 @@ internal sealed class DtlsTransport : IAsyncDisposable
     private readonly DtlsPeerContext _peer;
     private readonly DtlsDatagramChannel _channel;
     private readonly TimeProvider _timeProvider;
+    private readonly DtlsSendHandler _send;
+    private readonly DtlsPlaintextHandler _deliverPlaintext;
+    private DtlsAeadRecordLayer? _records;
     private readonly TaskCompletionSource<bool> _handshakeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RTCDtlsTransportState _state;
     private BcDtlsTransport? _dtls;
@@ -64,12 +68,17 @@ internal sealed class DtlsTransport : IAsyncDisposable
         _peer = new DtlsPeerContext(role, certificate, [.. remoteFingerprints], options);
         _channel = new DtlsDatagramChannel(send, options.MaxDatagramSize, options.MaxReceiveDatagramSize, options.ReceiveQueueCapacity);
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _send = send;
+        _deliverPlaintext = DeliverPlaintext;
     }
 
     /// <summary>Raised after every state change, with the new state.</summary>
     public event EventHandler<RTCDtlsTransportState>? StateChanged;
 
-    /// <summary>Raised on the DTLS thread for each application-data record received after the handshake.</summary>
+    /// <summary>
+    /// Raised for each application-data record received after the handshake: on the thread that called
+    /// <see cref="OnDatagram"/> once .NET's AEAD protects the records (the usual case), otherwise on the DTLS thread.
+    /// </summary>
     public event DtlsApplicationDataHandler? ApplicationDataReceived;
 
     /// <summary>Our role.</summary>
@@ -124,6 +133,12 @@ internal sealed class DtlsTransport : IAsyncDisposable
 
     /// <summary>Datagrams dropped at the receive queue (full or oversize).</summary>
     internal long DroppedDatagrams => _channel.DroppedCount;
+
+    /// <summary>Application-data records discarded by .NET's record layer (replays, forgeries).</summary>
+    internal long DroppedRecords => Volatile.Read(ref _records)?.DroppedRecords ?? 0;
+
+    /// <summary>Whether application data goes through .NET's AEAD (<see cref="DtlsAeadRecordLayer"/>) rather than BouncyCastle.</summary>
+    internal bool UsesAeadRecordLayer => Volatile.Read(ref _records) is not null;
 
     private bool IsConnectedOrLater => _peer.HandshakeComplete && Error is null;
 
@@ -184,6 +199,23 @@ internal sealed class DtlsTransport : IAsyncDisposable
     /// <param name="datagram">The datagram; copied.</param>
     public void OnDatagram(ReadOnlySpan<byte> datagram)
     {
+        if (Volatile.Read(ref _records) is { } records && datagram.Length <= _peer.Options.MaxReceiveDatagramSize)
+        {
+            // Application data is opened here, on the caller's thread: no copy into the DTLS thread's queue.
+            byte[] scratch = ArrayPool<byte>.Shared.Rent(datagram.Length);
+            try
+            {
+                if (records.TryOpen(datagram, scratch, _deliverPlaintext) == DtlsOpenResult.Handled)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
+
         if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))
         {
             _channel.Enqueue(datagram);
@@ -196,9 +228,11 @@ internal sealed class DtlsTransport : IAsyncDisposable
     public void Send(ReadOnlySpan<byte> data)
     {
         BcDtlsTransport? dtls;
+        DtlsAeadRecordLayer? records;
         lock (_gate)
         {
             dtls = _state == RTCDtlsTransportState.Connected ? _dtls : null;
+            records = _records;
         }
 
         if (dtls is null)
@@ -209,6 +243,12 @@ internal sealed class DtlsTransport : IAsyncDisposable
         if (data.Length > dtls.GetSendLimit())
         {
             throw new ArgumentException($"Application data of {data.Length} bytes exceeds the record limit of {dtls.GetSendLimit()}.", nameof(data));
+        }
+
+        if (records is not null)
+        {
+            SendRecord(records, DtlsAeadRecordLayer.ApplicationData, data);
+            return;
         }
 
         try
@@ -235,13 +275,24 @@ internal sealed class DtlsTransport : IAsyncDisposable
         }
 
         BcDtlsTransport? dtls;
+        DtlsAeadRecordLayer? records;
+        bool connected;
         lock (_gate)
         {
             _closeRequested = true;
             dtls = _dtls;
+            records = _records;
+            connected = _state == RTCDtlsTransportState.Connected;
         }
 
         DisposeTimer();
+        if (records is not null && connected)
+        {
+            // RFC 5246 §7.2.1 close_notify (warning, 0) in our record sequence, which the peer's window has seen;
+            // BouncyCastle's own close_notify below carries a lower sequence number and may be discarded as old.
+            SendRecord(records, DtlsAeadRecordLayer.Alert, [1, 0]);
+        }
+
         if (dtls is not null)
         {
             try
@@ -257,6 +308,7 @@ internal sealed class DtlsTransport : IAsyncDisposable
 
         _channel.Close();
         await WaitForWorkerAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _records, null)?.Dispose();
         SetState(RTCDtlsTransportState.Closed);
         _handshakeDone.TrySetResult(false);
     }
@@ -323,9 +375,11 @@ internal sealed class DtlsTransport : IAsyncDisposable
         }
 
         bool stop;
+        var records = _peer.RecordKeys is { } keys ? DtlsAeadRecordLayer.TryCreate(keys) : null;
         lock (_gate)
         {
             _dtls = dtls;
+            _records = records;
             stop = _closeRequested || _timedOut;
             if (!stop)
             {
@@ -429,6 +483,42 @@ internal sealed class DtlsTransport : IAsyncDisposable
         Error = error;
         SetState(RTCDtlsTransportState.Failed);
         _handshakeDone.TrySetResult(false);
+    }
+
+    private void SendRecord(DtlsAeadRecordLayer records, byte contentType, ReadOnlySpan<byte> content)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(content.Length + records.Overhead);
+        try
+        {
+            int length;
+            try
+            {
+                length = records.Seal(contentType, content, buffer);
+            }
+            catch (ObjectDisposedException e)
+            {
+                throw new InvalidStateException("The DTLS transport closed while sending.", e);
+            }
+
+            _send(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void DeliverPlaintext(ReadOnlySpan<byte> plaintext)
+    {
+        try
+        {
+            ApplicationDataReceived?.Invoke(plaintext);
+        }
+#pragma warning disable CA1031 // a faulty consumer must not take the transport down
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     private bool IsCleanClose() => _peer.LastAlertReceived == AlertDescription.close_notify;

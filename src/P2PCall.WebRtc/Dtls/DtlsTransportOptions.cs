@@ -31,6 +31,15 @@ internal sealed class DtlsTransportOptions
     /// <summary>Refuse peers without the extended master secret (RFC 7627 §5.2); Chromium and Firefox send it.</summary>
     public bool RequireExtendedMasterSecret { get; init; } = true;
 
+    /// <summary>
+    /// Keep application data in BouncyCastle's record layer instead of <see cref="DtlsAeadRecordLayer"/> (tests use it
+    /// to check each layer against the other). Default false.
+    /// </summary>
+    public bool BouncyCastleRecordLayer { get; init; }
+
+    /// <summary>Cipher suites to offer or accept instead of <see cref="DtlsPeerContext.CipherSuites"/> (tests pin one). Default null.</summary>
+    public int[]? CipherSuites { get; init; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
