@@ -36,6 +36,9 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
     /// <summary>RFC 5246 §6.2.1 ContentType.alert.</summary>
     public const byte Alert = 21;
 
+    /// <summary>The most plaintext one record carries (RFC 6347 §4.1, RFC 5246 §6.2.1: 2^14 bytes).</summary>
+    public const int MaxPlaintext = 16384;
+
     private const int HeaderLength = DtlsRecordFilter.RecordHeaderLength;
     private const int TagLength = 16;
     private const ushort Dtls12 = 0xFEFD; // RFC 6347 §4.1: {254, 253}

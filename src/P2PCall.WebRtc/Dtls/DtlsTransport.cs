@@ -124,9 +124,13 @@ internal sealed class DtlsTransport : IAsyncDisposable
                 dtls = _dtls;
             }
 
-            return dtls?.GetSendLimit() ?? 0;
+            return dtls is null ? 0 : SendLimit(dtls, Volatile.Read(ref _records));
         }
     }
+
+    /// <summary>RFC 6347 §4.1: a record carries at most 2^14 bytes; BouncyCastle's own layer keeps to its datagram size.</summary>
+    private static int SendLimit(BcDtlsTransport dtls, DtlsAeadRecordLayer? records) =>
+        records is null ? dtls.GetSendLimit() : DtlsAeadRecordLayer.MaxPlaintext;
 
     /// <summary>The DTLS thread's task; complete once the transport has stopped (tests check nothing is left running).</summary>
     internal Task WorkerTask => _worker ?? Task.CompletedTask;
@@ -240,9 +244,10 @@ internal sealed class DtlsTransport : IAsyncDisposable
             throw new InvalidStateException("The DTLS transport is not connected.");
         }
 
-        if (data.Length > dtls.GetSendLimit())
+        int limit = SendLimit(dtls, records);
+        if (data.Length > limit)
         {
-            throw new ArgumentException($"Application data of {data.Length} bytes exceeds the record limit of {dtls.GetSendLimit()}.", nameof(data));
+            throw new ArgumentException($"Application data of {data.Length} bytes exceeds the record limit of {limit}.", nameof(data));
         }
 
         if (records is not null)

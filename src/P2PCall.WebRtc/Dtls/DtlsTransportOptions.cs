@@ -22,8 +22,11 @@ internal sealed class DtlsTransportOptions
     /// <summary>The largest datagram we send (handshake messages are fragmented to fit, RFC 6347 §4.1.1.1).</summary>
     public int MaxDatagramSize { get; init; } = 1280;
 
-    /// <summary>The largest datagram we accept; larger ones are dropped.</summary>
-    public int MaxReceiveDatagramSize { get; init; } = 4096;
+    /// <summary>
+    /// The largest datagram we accept; larger ones are dropped. Default: one full record (2^14 bytes of plaintext,
+    /// RFC 6347 §4.1) with its header, nonce and tag, which SCTP sends once path MTU discovery found room for it.
+    /// </summary>
+    public int MaxReceiveDatagramSize { get; init; } = 16384 + 64;
 
     /// <summary>How many received datagrams may wait for the DTLS thread; more are dropped, as a full socket buffer would.</summary>
     public int ReceiveQueueCapacity { get; init; } = 256;

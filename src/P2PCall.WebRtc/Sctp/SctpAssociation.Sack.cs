@@ -9,7 +9,7 @@ namespace P2PCall.WebRtc.Sctp;
 internal sealed partial class SctpAssociation
 {
     private uint _lastCumulativeAck;
-    private int _cwnd = Math.Min(4 * Mtu, Math.Max(2 * Mtu, 4380)); // §7.2.1
+    private int _cwnd = Math.Min(4 * BasePathMtu, Math.Max(2 * BasePathMtu, 4380)); // §7.2.1
     private int _ssthresh = int.MaxValue;
     private int _partialBytesAcked;
     private bool _fastRecovery;
@@ -143,6 +143,7 @@ internal sealed partial class SctpAssociation
         if (acked > 0)
         {
             _errorCount = 0; // §8.1: an acknowledgement clears the error count
+            _consecutiveTimeouts = 0; // data got through: no black hole (RFC 8899 §4.3)
         }
 
         if (_fastRecovery && !After(_fastRecoveryExit, cumulative))
@@ -227,7 +228,7 @@ internal sealed partial class SctpAssociation
 
         if (_cwnd <= _ssthresh)
         {
-            _cwnd += Math.Min(acked, Mtu);
+            _cwnd += Math.Min(acked, _pathMtu);
             return;
         }
 
@@ -235,7 +236,7 @@ internal sealed partial class SctpAssociation
         if (_partialBytesAcked >= _cwnd)
         {
             _partialBytesAcked -= _cwnd;
-            _cwnd += Mtu;
+            _cwnd += _pathMtu;
         }
     }
 
@@ -274,12 +275,12 @@ internal sealed partial class SctpAssociation
 
         if (marked)
         {
-            _fastRetransmitBudget = Mtu - SctpPacket.CommonHeaderLength;
+            _fastRetransmitBudget = _pathMtu - SctpPacket.CommonHeaderLength;
         }
 
         if (marked && !_fastRecovery)
         {
-            _ssthresh = Math.Max(_cwnd / 2, 4 * Mtu);
+            _ssthresh = Math.Max(_cwnd / 2, 4 * _pathMtu);
             _cwnd = _ssthresh;
             _partialBytesAcked = 0;
             _fastRecovery = true;
@@ -308,8 +309,9 @@ internal sealed partial class SctpAssociation
             return;
         }
 
-        _ssthresh = Math.Max(_cwnd / 2, 4 * Mtu); // E1
-        _cwnd = Mtu;
+        OnRetransmissionTimeoutForPathMtu();
+        _ssthresh = Math.Max(_cwnd / 2, 4 * _pathMtu); // E1
+        _cwnd = _pathMtu;
         _partialBytesAcked = 0;
         _fastRecovery = false;
         _rto = Min(_rto * 2, _options.RtoMax); // E2

@@ -87,7 +87,7 @@ internal sealed partial class SctpAssociation
                 offset = WriteSack(packet, offset); // a delayed SACK rides along with the data (§6.10)
             }
 
-            if (offset + ((size + 3) & ~3) > Mtu)
+            if (offset + ((size + 3) & ~3) > _pathMtu)
             {
                 SendPacket(packet[..offset], _peerTag);
                 offset = SctpPacket.CommonHeaderLength;

@@ -179,6 +179,11 @@ internal sealed partial class SctpAssociation
 
     private void OnHeartbeatAck(ReadOnlySpan<byte> value)
     {
+        if (OnProbeAck(value))
+        {
+            return;
+        }
+
         if (value.Length < 20 || BinaryPrimitives.ReadUInt16BigEndian(value) != HeartbeatInfoParameter ||
             BinaryPrimitives.ReadUInt64BigEndian(value[12..]) != _heartbeatNonce || !_heartbeatOutstanding)
         {

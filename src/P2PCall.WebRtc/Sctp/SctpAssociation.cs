@@ -17,9 +17,7 @@ namespace P2PCall.WebRtc.Sctp;
 /// </remarks>
 internal sealed partial class SctpAssociation : IDisposable
 {
-    public const int Mtu = 1200;
     private const int DataChunkHeaderLength = SctpPacket.ChunkHeaderLength + 12;
-    private const int MaxDataPerChunk = Mtu - SctpPacket.CommonHeaderLength - DataChunkHeaderLength;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
 
     private readonly Lock _gate = new();
@@ -31,7 +29,7 @@ internal sealed partial class SctpAssociation : IDisposable
     private readonly uint _myInitialTsn = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
     private readonly ITimer _timer;
     private readonly List<Action> _deliveries = [];
-    private readonly byte[] _packet = new byte[Mtu];
+    private readonly byte[] _packet = new byte[SctpAssociationOptions.LargestPathMtu];
     private State _state = State.Closed;
     private uint _peerTag;
     private long _setupDeadline;
@@ -258,6 +256,8 @@ internal sealed partial class SctpAssociation : IDisposable
                 case SctpChunkType.Error:
                     Counters.ErrorsReceived++;
                     break;
+                case (SctpChunkType)PadChunkType:
+                    break; // RFC 4820 §3: the receiver ignores the padding
                 default:
                     if (!OnUnknownChunk(chunk))
                     {
@@ -314,9 +314,9 @@ internal sealed partial class SctpAssociation : IDisposable
 
     private void SendError(ushort cause, ReadOnlySpan<byte> info)
     {
-        if (info.Length > Mtu - 32)
+        if (info.Length > BasePathMtu - 32)
         {
-            info = info[..(Mtu - 32)];
+            info = info[..(BasePathMtu - 32)];
         }
 
         Span<byte> value = stackalloc byte[4 + info.Length + 3];
@@ -341,9 +341,12 @@ internal sealed partial class SctpAssociation : IDisposable
         {
             _send(packet);
         }
-        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+#pragma warning disable CA1031 // called from timers and receive loops: whatever the transport throws is counted, never escapes
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            Counters.SendErrors++; // the transport below closed or failed: counted, never thrown into a timer or receive loop
+            // The transport below closed or failed, or refused the size (a path MTU probe larger than it carries).
+            Counters.SendErrors++;
         }
     }
 
@@ -351,6 +354,7 @@ internal sealed partial class SctpAssociation : IDisposable
     {
         _state = State.Established;
         _lastHeard = _time.GetTimestamp();
+        StartPathMtuSearch();
         _deliveries.Add(() => Established?.Invoke());
     }
 
@@ -427,6 +431,7 @@ internal sealed partial class SctpAssociation : IDisposable
                 OnShutdownTimer(now);
                 OnDelayedAckTimer(now);
                 OnHeartbeatTimer(now);
+                OnPathMtuTimer(now);
                 Pump();
             }
         }

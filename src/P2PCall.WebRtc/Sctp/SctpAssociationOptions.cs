@@ -27,6 +27,18 @@ internal sealed record SctpAssociationOptions
     /// </summary>
     public TimeSpan DelayedAckTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The largest SCTP packet: one DTLS record's plaintext, 2^14 bytes (RFC 6347 §4.1, RFC 5246 §6.2.1).</summary>
+    public const int LargestPathMtu = 16384;
+
+    /// <summary>Probe for a path MTU above 1200 bytes (RFC 8899 §6.2). Default true.</summary>
+    public bool PathMtuDiscovery { get; init; } = true;
+
+    /// <summary>The largest packet size probed, at most <see cref="LargestPathMtu"/>. Default 16,384.</summary>
+    public int MaxPathMtu { get; init; } = LargestPathMtu;
+
+    /// <summary>RFC 8899 §5.1.1 PMTU_RAISE_TIMER: how long after a completed search to probe upward again (600 s).</summary>
+    public TimeSpan PathMtuRaiseInterval { get; init; } = TimeSpan.FromSeconds(600);
+
     /// <summary>The receive window advertised in INIT and SACK (a_rwnd, §6.2), in bytes.</summary>
     public uint ReceiveWindow { get; init; } = 4 * 1024 * 1024;
 }

@@ -46,6 +46,15 @@ internal sealed class SctpCounters
 
     public long HeartbeatsSent { get; set; }
 
+    /// <summary>Path MTU probes sent (RFC 8899).</summary>
+    public long PathMtuProbesSent { get; set; }
+
+    /// <summary>Path MTU probes that went unanswered.</summary>
+    public long PathMtuProbesLost { get; set; }
+
+    /// <summary>Falls back to the base path MTU after consecutive timeouts (RFC 8899 §4.3).</summary>
+    public long PathMtuBlackHoles { get; set; }
+
     public long HeartbeatAcksReceived { get; set; }
 
     public long StreamResetsSent { get; set; }

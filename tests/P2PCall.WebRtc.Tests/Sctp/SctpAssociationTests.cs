@@ -181,7 +181,7 @@ public class SctpAssociationTests
 
         pair.RunUntil(() => false, TimeSpan.FromSeconds(5));
         Assert.True(pair.A.Counters.RetransmissionTimeouts >= 2);
-        Assert.Equal(SctpAssociation.Mtu, pair.A.CongestionWindow); // §6.3.3 E1: cwnd collapsed to one MTU
+        Assert.Equal(pair.A.PathMtu, pair.A.CongestionWindow); // §6.3.3 E1: cwnd collapsed to one MTU
         pair.CutToB = false;
 
         Assert.True(pair.RunUntil(() => received == 20, Limit));
