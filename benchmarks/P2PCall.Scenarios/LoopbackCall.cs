@@ -27,8 +27,8 @@ internal sealed class LoopbackCall : IAsyncDisposable
 
     private LoopbackCall()
     {
-        A = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = true });
-        B = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = true });
+        A = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = true, SctpPathMtuDiscovery = true });
+        B = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = true, SctpPathMtuDiscovery = true });
     }
 
     public RTCPeerConnection A { get; }

@@ -37,7 +37,8 @@ public sealed partial class RTCPeerConnection
         {
             if (_channels is null)
             {
-                _sctp = new SctpAssociation(packet => _dtls?.Send(packet), _jsep.Local.SctpPort, (int)_jsep.Local.MaxMessageSize, _time);
+                _sctp = new SctpAssociation(packet => _dtls?.Send(packet), _jsep.Local.SctpPort, (int)_jsep.Local.MaxMessageSize, _time,
+                    new SctpAssociationOptions { PathMtuDiscovery = _configuration.SctpPathMtuDiscovery });
                 _channels = new DataChannelManager(_sctp, action => _events.Post(action));
                 _channels.RemoteChannelOpened += channel => DataChannel?.Invoke(this, new RTCDataChannelEventArgs(channel));
             }

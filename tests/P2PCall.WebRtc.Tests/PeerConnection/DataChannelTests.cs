@@ -80,10 +80,12 @@ public class DataChannelTests
         Assert.Throws<ArgumentException>(() => chatA.Send(new byte[(256 * 1024) + 1]));
     }
 
-    [Fact]
-    public async Task Bulk_transfer_with_buffered_amount_flow_control_arrives_complete_and_in_order()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // RFC 8899 path MTU discovery: 16 KiB packets on loopback
+    public async Task Bulk_transfer_with_buffered_amount_flow_control_arrives_complete_and_in_order(bool pathMtuDiscovery)
     {
-        await using var pair = new PeerPair();
+        await using var pair = new PeerPair(sctpPathMtuDiscovery: pathMtuDiscovery);
         var (chatA, _, _, fromA) = await ConnectWithChatAsync(pair);
         const int messages = 1024; // 64 MiB in 64 KiB messages
         using var sent = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

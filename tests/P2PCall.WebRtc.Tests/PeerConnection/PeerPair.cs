@@ -25,12 +25,12 @@ internal sealed class PeerPair : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    public PeerPair(IDatagramNetwork? networkA = null, IDatagramNetwork? networkB = null, TimeProvider? time = null, IReadOnlyList<ushort>? srtpProfilesOfB = null, bool queueEarlyCandidates = true)
+    public PeerPair(IDatagramNetwork? networkA = null, IDatagramNetwork? networkB = null, TimeProvider? time = null, IReadOnlyList<ushort>? srtpProfilesOfB = null, bool queueEarlyCandidates = true, bool sctpPathMtuDiscovery = false)
     {
         _queueEarly = queueEarlyCandidates;
         // Real UDP: loopback only, so nothing leaves the machine. The simulated network sends nothing real.
-        A = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = networkA is null }, networkA, time);
-        B = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = networkB is null, SrtpProfiles = srtpProfilesOfB }, networkB, time);
+        A = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = networkA is null, SctpPathMtuDiscovery = sctpPathMtuDiscovery }, networkA, time);
+        B = new RTCPeerConnection(new RTCConfiguration { LoopbackOnly = networkB is null, SrtpProfiles = srtpProfilesOfB, SctpPathMtuDiscovery = sctpPathMtuDiscovery }, networkB, time);
         Trickle(A, B);
         Trickle(B, A);
         foreach (var pc in new[] { A, B })
