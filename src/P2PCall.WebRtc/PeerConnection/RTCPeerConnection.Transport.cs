@@ -151,7 +151,6 @@ public sealed partial class RTCPeerConnection
                 }
 
                 StartRtcp();
-                StartLocalMedia();
 
                 // The peer may start sending the moment its side of the handshake ends, a little before ours does.
                 foreach (var datagram in early)
@@ -173,6 +172,10 @@ public sealed partial class RTCPeerConnection
 
         OnSecureTransportStateChanged(state);
         UpdateConnectionState();
+        if (state == RTCDtlsTransportState.Connected && _srtpSend is not null)
+        {
+            StartLocalMediaInBackground(); // after "connected" is on its way, off the DTLS thread
+        }
     }
 
     /// <summary>W3C §4.4.3 "update the connection state": the aggregate of the ICE and DTLS transports.</summary>
