@@ -53,6 +53,9 @@ internal sealed class LoopbackCall : IAsyncDisposable
     /// <summary>Milliseconds since the start.</summary>
     public double Elapsed => _clock.Elapsed.TotalMilliseconds;
 
+    /// <summary>Milliseconds from start to ICE connected (a nominated pair) at A and at B.</summary>
+    public (double A, double B) IceConnectedEachMs { get; private set; }
+
     /// <summary>Milliseconds from start to both sides connected.</summary>
     public double ConnectedMs { get; private set; }
 
@@ -108,6 +111,8 @@ internal sealed class LoopbackCall : IAsyncDisposable
         PreparedMs = _clock.Elapsed.TotalMilliseconds;
         var connectedA = WhenConnected(A, _clock);
         var connectedB = WhenConnected(B, _clock);
+        var iceA = WhenIceConnected(A, _clock);
+        var iceB = WhenIceConnected(B, _clock);
         var connected = Task.WhenAll(connectedA, connectedB);
         A.IceCandidate += async (_, e) => await B.AddIceCandidateAsync(e.Candidate);
         B.IceCandidate += async (_, e) => await A.AddIceCandidateAsync(e.Candidate);
@@ -121,6 +126,8 @@ internal sealed class LoopbackCall : IAsyncDisposable
         NegotiatedMs = _clock.Elapsed.TotalMilliseconds;
         await connected.WaitAsync(Deadline);
         ConnectedEachMs = (connectedA.Result, connectedB.Result);
+        // ICE reports connected before or with the peer connection (its state is part of the aggregate).
+        IceConnectedEachMs = (await iceA.WaitAsync(Deadline), await iceB.WaitAsync(Deadline));
         ConnectedMs = _clock.Elapsed.TotalMilliseconds;
     }
 
@@ -177,6 +184,19 @@ internal sealed class LoopbackCall : IAsyncDisposable
             else if (pc.ConnectionState == RTCPeerConnectionState.Failed)
             {
                 done.TrySetException(new InvalidOperationException("connection failed: " + pc.FailureReason?.Message, pc.FailureReason));
+            }
+        };
+        return done.Task;
+    }
+
+    private static Task<double> WhenIceConnected(RTCPeerConnection pc, Stopwatch clock)
+    {
+        var done = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pc.IceConnectionStateChange += (_, _) =>
+        {
+            if (pc.IceConnectionState is RTCIceConnectionState.Connected or RTCIceConnectionState.Completed)
+            {
+                done.TrySetResult(clock.Elapsed.TotalMilliseconds);
             }
         };
         return done.Task;

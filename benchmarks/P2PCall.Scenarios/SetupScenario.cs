@@ -15,7 +15,7 @@ internal static class SetupScenario
     public static async Task RunAsync(ScenarioOptions options, Report report)
     {
         var results = new List<(double Connected, double Audio, double Video)>();
-        var phases = new List<(double Prepared, double Negotiated)>();
+        var phases = new List<(double Prepared, double Negotiated, double Ice, double Transport)>();
         var chats = new List<double>();
         for (var i = 0; i <= options.Runs; i++)
         {
@@ -30,18 +30,32 @@ internal static class SetupScenario
             chats.Add(chat);
             results.Add((call.ConnectedMs, audio, video));
             Console.Out.WriteLine($"  run {i}{(i == 0 ? " (cold)" : "")}: prepared {Stats.F(call.PreparedMs)}, negotiated {Stats.F(call.NegotiatedMs)}, " +
+                $"ICE connected A {Stats.F(call.IceConnectedEachMs.A)} B {Stats.F(call.IceConnectedEachMs.B)}, " +
                 $"connected A {Stats.F(call.ConnectedEachMs.A)} B {Stats.F(call.ConnectedEachMs.B)} both {Stats.F(call.ConnectedMs)}, audio {Stats.F(audio)}, video {Stats.F(video)}, chat open by {Stats.F(chat)} (ms)");
-            phases.Add((call.PreparedMs, call.NegotiatedMs));
+            phases.Add((call.PreparedMs, call.NegotiatedMs, Math.Max(call.IceConnectedEachMs.A, call.IceConnectedEachMs.B) - call.NegotiatedMs, call.ConnectedMs - call.NegotiatedMs));
         }
 
         var warm = results.Skip(1).ToList();
         report.Add(new Figure(Pair, "connections created + getUserMedia (part of setup)", "ms", phases.Skip(1).Select(p => p.Prepared).ToList(), phases[0].Prepared));
         report.Add(new Figure(Pair, "offer/answer applied (part of setup)", "ms", phases.Skip(1).Select(p => p.Negotiated).ToList(), phases[0].Negotiated));
+        report.Add(new Figure(Pair, "answer applied → both ICE connected (part of setup)", "ms", phases.Skip(1).Select(p => p.Ice).ToList(), phases[0].Ice));
+        report.Add(new Figure(Pair, "answer applied → both connected (ICE + DTLS, part of setup)", "ms", phases.Skip(1).Select(p => p.Transport).ToList(), phases[0].Transport));
         report.Add(new Figure(Pair, Connected, "ms", warm.Select(r => r.Connected).ToList(), results[0].Connected));
         report.Add(new Figure(Pair, FirstAudio, "ms", warm.Select(r => r.Audio).ToList(), results[0].Audio));
         report.Add(new Figure(Pair, FirstVideo, "ms", warm.Select(r => r.Video).ToList(), results[0].Video));
         report.Add(new Figure(Pair, "both chat channels open at both ends (upper bound: checked after the first frames)", "ms", chats.Skip(1).ToList(), chats[0]));
         report.Note("setup: the clock starts before the two RTCPeerConnections are created and getUserMedia runs (like Chromium's initCallerInfo); frames are those decoded at the answerer.");
+
+        // The same call without media tracks ("chat" only): what media running in the process costs the setup.
+        var bare = new List<double>();
+        for (var i = 0; i < options.Runs; i++)
+        {
+            await using var call = await LoopbackCall.ConnectAsync(media: false);
+            bare.Add(call.ConnectedMs);
+            await Task.WhenAll(LoopbackCall.WhenOpen(call.ChatA), LoopbackCall.WhenOpen(call.ChatB));
+        }
+
+        report.Add(new Figure(Pair + " (no media, \"chat\" only)", Connected, "ms", bare));
 
         if (options.CoreRow)
         {

@@ -112,14 +112,14 @@ internal sealed class DtlsPeerContext
         PeerCertificate = der;
     }
 
-    /// <summary>Our certificate and key as BouncyCastle credentials that sign with ECDSA-SHA256.</summary>
+    /// <summary>Our certificate and key as BouncyCastle credentials that sign with ECDSA-SHA256 through .NET.</summary>
     /// <param name="context">The handshake context.</param>
     /// <param name="crypto">The crypto provider.</param>
     /// <returns>The credentials.</returns>
     public TlsCredentialedSigner CreateSigner(TlsContext context, BcTlsCrypto crypto)
     {
-        var chain = new Certificate([new BcTlsCertificate(crypto, Certificate.DerEncoding.ToArray())]);
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, Certificate.PrivateKey, chain, EcdsaSha256);
+        var chain = new Certificate([crypto.CreateCertificate(CertificateType.X509, Certificate.DerEncoding.ToArray())]);
+        return new DefaultTlsCredentialedSigner(new TlsCryptoParameters(context), new DotNetEcdsaSigner(Certificate), chain, EcdsaSha256);
     }
 
     /// <summary>

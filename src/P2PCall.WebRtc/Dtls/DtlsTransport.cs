@@ -363,7 +363,7 @@ internal sealed class DtlsTransport : IAsyncDisposable
     private void Run()
     {
         Volatile.Write(ref _workerThreadId, Environment.CurrentManagedThreadId);
-        var crypto = new BcTlsCrypto(new SecureRandom());
+        var crypto = new DotNetTlsCrypto(new SecureRandom());
         BcDtlsTransport dtls;
         try
         {

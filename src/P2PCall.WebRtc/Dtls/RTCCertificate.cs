@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Security;
 
 namespace P2PCall.WebRtc.Dtls;
 
@@ -18,10 +16,13 @@ public sealed class RTCCertificate
     private readonly byte[] _der;
     private readonly RTCDtlsFingerprint[] _fingerprints;
 
-    private RTCCertificate(byte[] der, AsymmetricKeyParameter privateKey, DateTimeOffset expires)
+    private readonly ECDsa _signingKey;
+    private readonly Lock _signingGate = new();
+
+    private RTCCertificate(byte[] der, ECDsa signingKey, DateTimeOffset expires)
     {
         _der = der;
-        PrivateKey = privateKey;
+        _signingKey = signingKey;
         Expires = expires;
         // RFC 8827 §6.5 / RFC 8122 §5: sha-256 is the hash every WebRTC endpoint must support.
         _fingerprints = [RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.Sha256, der)];
@@ -32,9 +33,6 @@ public sealed class RTCCertificate
 
     /// <summary>The DER encoding of the X.509 certificate.</summary>
     internal ReadOnlySpan<byte> DerEncoding => _der;
-
-    /// <summary>The ECDSA P-256 private key, as BouncyCastle's TLS layer wants it.</summary>
-    internal AsymmetricKeyParameter PrivateKey { get; }
 
     /// <summary>
     /// Generates a self-signed ECDSA P-256 certificate (SHA-256 signature, random serial number,
@@ -58,7 +56,7 @@ public sealed class RTCCertificate
         DateTimeOffset notBefore = now.AddDays(-1);
         DateTimeOffset notAfter = now.Add(lifetime);
 
-        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256); // kept: it signs our handshakes (DotNetEcdsaSigner)
         var request = new CertificateRequest("CN=" + CommonName, key, HashAlgorithmName.SHA256);
 
         // RFC 5280 §4.1.2.2: a positive serial of at most 20 octets; 8 random bytes, top bit clear and
@@ -70,15 +68,18 @@ public sealed class RTCCertificate
         using X509Certificate2 certificate = request.Create(
             request.SubjectName, X509SignatureGenerator.CreateForECDsa(key), notBefore, notAfter, serial);
 
-        byte[] pkcs8 = key.ExportPkcs8PrivateKey();
-        try
+        return new RTCCertificate(certificate.RawData, key, notAfter);
+    }
+
+    /// <summary>Signs a handshake hash with the private key: a DER ECDSA-Sig-Value (RFC 8422 §5.4), through .NET (OpenSSL).</summary>
+    /// <param name="hash">The hash to sign.</param>
+    /// <returns>The signature.</returns>
+    internal byte[] SignHash(ReadOnlySpan<byte> hash)
+    {
+        // One key may sign for many connections at once; .NET does not promise that one instance is thread-safe.
+        lock (_signingGate)
         {
-            AsymmetricKeyParameter privateKey = PrivateKeyFactory.CreateKey(pkcs8);
-            return new RTCCertificate(certificate.RawData, privateKey, notAfter);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
+            return _signingKey.SignHash(hash, DSASignatureFormat.Rfc3279DerSequence);
         }
     }
 

@@ -44,6 +44,20 @@ public sealed partial class IceAgent
                 _sendPath = _core.TryGetSendPath(out int baseId, out IPEndPoint? remote) && _sockets.TryGetValue(baseId, out IDatagramSocket? s)
                     ? (_sendPath is { } old && old.Socket == s && old.Remote.Equals(remote) ? old : new SendPath(s, remote!))
                     : null;
+                if (_held.Count > 0)
+                {
+                    if (_sendPath is { } path)
+                    {
+                        while (_held.TryDequeue(out byte[]? datagram))
+                        {
+                            (sends ??= []).Add((path.Socket, new IceTransmit(baseId, path.Remote, datagram)));
+                        }
+                    }
+                    else if (_core.State is not (IceConnectionState.New or IceConnectionState.Checking))
+                    {
+                        _held.Clear(); // failed or closed before any pair was valid
+                    }
+                }
                 if (_core.NextTimeout is DateTimeOffset next)
                 {
                     due = next - _time.GetUtcNow();
@@ -128,6 +142,9 @@ public sealed partial class IceAgent
                 break;
             case IceEventKind.GatheringState:
                 GatheringStateChanged?.Invoke(this, new IceGatheringStateEventArgs(e.Gathering));
+                break;
+            case IceEventKind.ValidPair:
+                ValidPairFound?.Invoke(this, new IceSelectedPairEventArgs(e.Pair!));
                 break;
         }
     }

@@ -19,7 +19,9 @@ public sealed partial class IceAgent : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly IceAgentCore _core;
     private readonly Dictionary<int, IDatagramSocket> _sockets = [];
+    private const int MaxHeldDatagrams = 16;
     private readonly Queue<IceEvent> _pendingEvents = new();
+    private readonly Queue<byte[]> _held = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly List<Task> _resolutions = [];
     private readonly ITimer _timer;
@@ -55,6 +57,25 @@ public sealed partial class IceAgent : IAsyncDisposable
 
     /// <summary><see cref="SelectedPair"/> changed.</summary>
     public event EventHandler<IceSelectedPairEventArgs>? SelectedPairChanged;
+
+    /// <summary>
+    /// Raised once, when the first candidate pair becomes valid (RFC 8445 §7.2.5.3.2). From then on <see cref="Send"/>
+    /// uses the best valid pair until one is selected (§12.1), so an upper layer may start (DTLS does) without
+    /// waiting for nomination.
+    /// </summary>
+    public event EventHandler<IceSelectedPairEventArgs>? ValidPairFound;
+
+    /// <summary>Whether a candidate pair is valid, so <see cref="Send"/> has a path (before or after nomination).</summary>
+    public bool HasValidPair
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _core.HasValidPair;
+            }
+        }
+    }
 
     /// <summary><see cref="GatheringState"/> changed (to gathering, then complete just before the null candidate).</summary>
     public event EventHandler<IceGatheringStateEventArgs>? GatheringStateChanged;
@@ -231,13 +252,45 @@ public sealed partial class IceAgent : IAsyncDisposable
 
     /// <summary>
     /// Sends an application datagram over the selected pair (before nomination: over the best valid pair).
-    /// Returns false when there is no usable pair, consent was lost, or the socket dropped it.
+    /// While checks run and no pair is valid yet, up to a few datagrams are held and sent, in order, as soon as
+    /// one is (a DTLS flight answering a ClientHello that beat our own check's response). Returns false when
+    /// there is no usable pair and nothing can be held, consent was lost, or the socket dropped it.
     /// </summary>
     /// <param name="datagram">The bytes.</param>
     public bool Send(ReadOnlySpan<byte> datagram)
     {
         SendPath? path = _sendPath;
-        return path is not null && Volatile.Read(ref _disposed) == 0 && path.Socket.Send(datagram, path.Remote);
+        if (path is not null)
+        {
+            return Volatile.Read(ref _disposed) == 0 && path.Socket.Send(datagram, path.Remote);
+        }
+
+        return Hold(datagram);
+    }
+
+    /// <summary>RFC 8445 §12.1: nothing goes out before a pair is valid; keep it until one is, instead of losing it.</summary>
+    private bool Hold(ReadOnlySpan<byte> datagram)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_sendPath is null)
+            {
+                if (_core.State is not (IceConnectionState.New or IceConnectionState.Checking) || _held.Count >= MaxHeldDatagrams)
+                {
+                    return false;
+                }
+
+                _held.Enqueue(datagram.ToArray());
+                return true;
+            }
+        }
+
+        return Send(datagram); // a pair became valid meanwhile
     }
 
     /// <summary>Closes the agent: state becomes closed, the timer and every socket are released; no task remains.</summary>
@@ -256,6 +309,7 @@ public sealed partial class IceAgent : IAsyncDisposable
             sockets = [.. _sockets.Values];
             _sockets.Clear();
             _sendPath = null;
+            _held.Clear();
             _timer.Dispose();
         }
 

@@ -22,7 +22,11 @@ internal sealed partial class IceAgentCore
                 next = Min(next, t.Deadline);
             }
 
-            if (HasCheckWork())
+            if (HasTriggeredWork())
+            {
+                next = DateTimeOffset.MinValue; // triggered checks are not paced (see OnTimeout)
+            }
+            else if (HasCheckWork())
             {
                 next = Min(next, _nextCheckAt);
             }
@@ -63,9 +67,10 @@ internal sealed partial class IceAgentCore
         }
 
         RunRetransmissions(now);
+        SendTriggeredChecks(now);
         if (now >= _nextCheckAt && HasCheckWork())
         {
-            // RFC 8445 §6.1.4.2: one check per Ta, the triggered queue first.
+            // RFC 8445 §6.1.4.2: one ordinary check per Ta.
             if (SendNextCheck(now))
             {
                 _nextCheckAt = now + _options.Ta;
@@ -73,6 +78,7 @@ internal sealed partial class IceAgentCore
         }
 
         MaybeNominate(now);
+        SendTriggeredChecks(now);
         RunConsent(now);
         UpdateState(now);
     }
@@ -86,17 +92,26 @@ internal sealed partial class IceAgentCore
             return false;
         }
 
-        if (_triggered.Count > 0)
-        {
-            return true;
-        }
-
         // After nomination only triggered checks are sent (RFC 8445 §8.1.2: the checklist is done).
         return Selected is null && _pairs.Exists(p => p.State is IceCandidatePairState.Waiting or IceCandidatePairState.Frozen);
     }
 
-    private bool SendNextCheck(DateTimeOffset now)
+    private bool HasTriggeredWork() =>
+        _triggered.Count > 0 && _remoteKey is not null && State is not (IceConnectionState.Failed or IceConnectionState.Closed);
+
+    /// <summary>
+    /// Sends every queued triggered check now. RFC 8445 §6.1.4.2 paces them with the ordinary checks; we do not:
+    /// each one answers an authenticated check the peer paced itself (§7.3.1.4), retries a role conflict
+    /// (§7.2.5.1) or nominates a pair already valid (§8.1.1), so they cannot burst beyond the peer's own pacing,
+    /// and waiting Ta for them only delays the pair both sides are about to use.
+    /// </summary>
+    private void SendTriggeredChecks(DateTimeOffset now)
     {
+        if (!HasTriggeredWork())
+        {
+            return;
+        }
+
         while (_triggered.First is { } node)
         {
             _triggered.RemoveFirst();
@@ -104,10 +119,12 @@ internal sealed partial class IceAgentCore
             if (pair.State != IceCandidatePairState.InProgress && (pair.State != IceCandidatePairState.Succeeded || pair.UseCandidatePending))
             {
                 SendCheck(pair, now);
-                return true;
             }
         }
+    }
 
+    private bool SendNextCheck(DateTimeOffset now)
+    {
         if (Selected is not null)
         {
             return false;

@@ -269,7 +269,12 @@ internal sealed partial class IceAgentCore
         // peer-reflexive candidate with the same base, so it adds no pair (§6.1.2.4) and is not tracked.
         pair.State = IceCandidatePairState.Succeeded;
         _authenticatedPeers.Add(from);
-        _firstValidAt ??= now;
+        if (_firstValidAt is null)
+        {
+            // RFC 8445 §12.1: data may flow on a valid pair before nomination ends (DTLS starts here).
+            _firstValidAt = now;
+            _events.Enqueue(new IceEvent(IceEventKind.ValidPair, Pair: new IceSelectedPair(pair.Local.Host, pair.Remote.Candidate)));
+        }
 
         // RFC 8445 §7.2.5.3.3: unfreeze pairs with the same foundation.
         foreach (IceCandidatePair p in _pairs)

@@ -33,6 +33,9 @@ internal enum IceEventKind
 
     /// <summary>The gathering state changed.</summary>
     GatheringState,
+
+    /// <summary>The first pair became valid (sent once, possibly before nomination).</summary>
+    ValidPair,
 }
 
 /// <summary>What <see cref="IceAgentCore.Receive"/> decided about a datagram.</summary>
@@ -162,6 +165,9 @@ internal sealed partial class IceAgentCore
 
     /// <summary>The pairs, highest priority first (for tests and stats).</summary>
     public IReadOnlyList<IceCandidatePair> Pairs => _pairs;
+
+    /// <summary>Whether some pair has become valid (RFC 8445 §7.2.5.3.2), so data can be sent before nomination.</summary>
+    public bool HasValidPair => _firstValidAt is not null && State is not (IceConnectionState.Failed or IceConnectionState.Closed);
 
     /// <summary>Whether remote credentials are known.</summary>
     public bool HasRemoteCredentials => _remoteKey is not null;

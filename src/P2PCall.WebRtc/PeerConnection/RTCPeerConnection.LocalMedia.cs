@@ -12,38 +12,99 @@ public sealed partial class RTCPeerConnection
 {
     private readonly List<IAsyncDisposable> _mediaPumps = [];
     private readonly List<VideoSender> _videoPumps = [];
+    private Task _mediaStart = Task.CompletedTask;
+    private bool _mediaStarted;
 
-    private void StartLocalMedia()
+    /// <summary>
+    /// Starts the senders on the thread pool once the transport is secure. Nothing is encoded before anyone can
+    /// send it, and the connection reports connected without waiting for the encoders to be set up (a 640×480 VP8
+    /// encoder took ~20 ms on the DTLS thread, which delayed "connected" by as much); audio starts first.
+    /// </summary>
+    private void StartLocalMediaInBackground()
     {
         lock (_gate)
         {
-            if (_mediaPumps.Count > 0 || _videoPumps.Count > 0 || IsClosed)
+            if (_mediaStarted || IsClosed)
             {
                 return;
             }
 
-            foreach (var sender in _senders)
+            _mediaStarted = true;
+            _mediaStart = Task.Run(StartLocalMedia);
+        }
+    }
+
+    private void StartLocalMedia()
+    {
+        RTCRtpSender[] senders;
+        lock (_gate)
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+
+            senders = [.. _senders];
+        }
+
+        try
+        {
+            foreach (var sender in senders)
             {
                 if (sender.Track is LocalAudioTrack audio && sender.Transceiver.Sending)
                 {
                     var pump = new AudioSender(audio, sender, null, _time);
                     pump.Start();
-                    _mediaPumps.Add(pump);
+                    Register<IAsyncDisposable>(pump, _mediaPumps);
                 }
-                else if (sender.Track is LocalVideoTrack video && sender.Transceiver.Sending
+            }
+
+            foreach (var sender in senders)
+            {
+                if (sender.Track is LocalVideoTrack video && sender.Transceiver.Sending
                     && sender.Codecs.FirstOrDefault(c => c.MimeType.Equals("video/VP8", StringComparison.OrdinalIgnoreCase)) is { } vp8)
                 {
                     // VP8 (RFC 7741) at the source's frame rate; PLI/FIR from the peer ask it for a keyframe.
                     var pump = new VideoSender(sender, video.Source, vp8.PayloadType, 1000, _time) { FrameRead = video.OnFrameCaptured };
                     pump.Start();
-                    _videoPumps.Add(pump);
+                    Register(pump, _videoPumps);
                 }
             }
         }
+#pragma warning disable CA1031 // a sender that cannot start (no codec, encoder failure) must not take the connection down
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            OnBackgroundError(e);
+        }
+    }
+
+    /// <summary>Keeps a started pump for <see cref="StopLocalMediaAsync"/>, or stops it when the connection closed meanwhile.</summary>
+    private void Register<T>(T pump, List<T> pumps)
+        where T : class
+    {
+        lock (_gate)
+        {
+            if (!IsClosed)
+            {
+                pumps.Add(pump);
+                return;
+            }
+        }
+
+        (pump as IDisposable)?.Dispose();
     }
 
     private async Task StopLocalMediaAsync()
     {
+        Task starting;
+        lock (_gate)
+        {
+            _mediaStarted = true; // none may start after this
+            starting = _mediaStart;
+        }
+
+        await starting.ConfigureAwait(false);
         IAsyncDisposable[] pumps;
         lock (_gate)
         {

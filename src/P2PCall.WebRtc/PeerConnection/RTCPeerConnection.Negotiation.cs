@@ -189,6 +189,7 @@ public sealed partial class RTCPeerConnection
         agent.LocalCandidate += OnLocalCandidate;
         agent.GatheringStateChanged += OnGatheringStateChanged;
         agent.ConnectionStateChanged += OnIceConnectionStateChanged;
+        agent.ValidPairFound += OnIceValidPairFound;
         agent.DatagramReceived = OnDatagram;
         _ice = agent;
     }

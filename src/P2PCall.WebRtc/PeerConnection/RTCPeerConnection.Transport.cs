@@ -59,8 +59,9 @@ public sealed partial class RTCPeerConnection
             _earlyDtls.Clear();
         }
 
-        // The server waits for the ClientHello; the client speaks once ICE has a usable pair.
-        if (!client || _ice?.SelectedPair is not null || _ice?.ConnectionState is IceState.Connected or IceState.Completed)
+        // The server waits for the ClientHello; the client speaks once ICE has a valid pair, nominated or not
+        // (RFC 8445 §12.1; Chromium starts DTLS on the first writable pair too).
+        if (!client || _ice?.HasValidPair == true || _ice?.ConnectionState is IceState.Connected or IceState.Completed)
         {
             StartDtls();
         }
@@ -87,6 +88,8 @@ public sealed partial class RTCPeerConnection
 
         dtls.Start();
     }
+
+    private void OnIceValidPairFound(object? sender, IceSelectedPairEventArgs e) => StartDtls();
 
     private void OnIceConnectionStateChanged(object? sender, IceConnectionStateEventArgs e)
     {
@@ -148,7 +151,6 @@ public sealed partial class RTCPeerConnection
                 }
 
                 StartRtcp();
-                StartLocalMedia();
 
                 // The peer may start sending the moment its side of the handshake ends, a little before ours does.
                 foreach (var datagram in early)
@@ -170,6 +172,10 @@ public sealed partial class RTCPeerConnection
 
         OnSecureTransportStateChanged(state);
         UpdateConnectionState();
+        if (state == RTCDtlsTransportState.Connected && _srtpSend is not null)
+        {
+            StartLocalMediaInBackground(); // after "connected" is on its way, off the DTLS thread
+        }
     }
 
     /// <summary>W3C §4.4.3 "update the connection state": the aggregate of the ICE and DTLS transports.</summary>
@@ -363,6 +369,7 @@ public sealed partial class RTCPeerConnection
         if (ice is not null)
         {
             ice.ConnectionStateChanged -= OnIceConnectionStateChanged;
+            ice.ValidPairFound -= OnIceValidPairFound;
             ice.LocalCandidate -= OnLocalCandidate;
             await ice.DisposeAsync().ConfigureAwait(false);
         }
