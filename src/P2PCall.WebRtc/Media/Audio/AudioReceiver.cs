@@ -72,6 +72,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
     /// <param name="codecs">The negotiated codecs with the remote side's payload types; <see cref="AudioCodecs.Defaults"/> when null.</param>
     /// <param name="options">Settings; defaults when null.</param>
     /// <param name="timeProvider">The playout clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="Opus.Native.OpusLibraryUnavailableException">Native Opus is forced and libopus is missing.</exception>
     public AudioReceiver(RemoteMediaStreamTrack track, IReadOnlyList<RTCRtpCodecParameters>? codecs = null, AudioReceiverOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(track);
@@ -85,6 +86,14 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
             {
                 _codecs.TryAdd(codec.PayloadType, codec);
             }
+        }
+
+        if (_codecs.Values.Any(c => c.MimeType.EndsWith("/opus", StringComparison.OrdinalIgnoreCase))
+            && AudioCodecs.UsesNativeOpus(_options.Decoder.OpusImplementation))
+        {
+            // Decoders are made on the playout thread when the first packet arrives: a forced but missing libopus
+            // fails here, on the caller's thread, with the library's name, rather than there on every tick.
+            Opus.Native.OpusLibrary.EnsureAvailable();
         }
 
         _frames = Channel.CreateBounded<AudioFrame>(

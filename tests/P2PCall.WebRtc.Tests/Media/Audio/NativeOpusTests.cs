@@ -311,6 +311,20 @@ public class NativeOpusTests
         Assert.Equal(960, native.RtpTimestampIncrement);
     }
 
+    [Theory]
+    [InlineData(OpusImplementation.Auto, OpusImplementation.Auto, true, true)]
+    [InlineData(OpusImplementation.Auto, OpusImplementation.Auto, false, false)] // the fallback to Concentus
+    [InlineData(OpusImplementation.Auto, OpusImplementation.Managed, true, false)]
+    [InlineData(OpusImplementation.Auto, OpusImplementation.Native, false, true)] // forced: creating the codec then throws
+    [InlineData(OpusImplementation.Managed, OpusImplementation.Native, true, false)]
+    [InlineData(OpusImplementation.Native, OpusImplementation.Managed, true, true)]
+    [InlineData(OpusImplementation.Native, OpusImplementation.Auto, false, true)]
+    public void The_option_wins_then_the_process_default_then_whether_libopus_loads(
+        OpusImplementation requested, OpusImplementation processDefault, bool libraryAvailable, bool native)
+    {
+        Assert.Equal(native, AudioCodecs.Choose(requested, processDefault, libraryAvailable));
+    }
+
     private static short[] RoundTrip(IAudioEncoder encoder, IAudioDecoder decoder, int frames)
     {
         var source = new ToneAudioSource(440, 48_000, 1);
