@@ -64,6 +64,19 @@ public static class AudioCodecs
     /// </summary>
     public static OpusImplementation DefaultOpusImplementation { get; set; }
 
+    /// <summary>
+    /// The encoder settings of senders created without options, for example those <see cref="RTCPeerConnection.AddTrack"/>
+    /// starts. Lower <see cref="AudioEncoderOptions.OpusComplexity"/> here to trade quality for calls per core (Opus
+    /// encoding is most of a call's CPU; see docs/benchmarks.md). Set it before calls start.
+    /// </summary>
+    public static AudioEncoderOptions DefaultEncoderOptions
+    {
+        get => s_defaultEncoderOptions;
+        set => s_defaultEncoderOptions = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private static AudioEncoderOptions s_defaultEncoderOptions = new();
+
     /// <summary>The codecs offered by default when none were negotiated: Opus (111), PCMU (0), PCMA (8).</summary>
     public static IReadOnlyList<RTCRtpCodecParameters> Defaults { get; } =
     [

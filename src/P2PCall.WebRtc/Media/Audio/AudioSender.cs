@@ -42,7 +42,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
     /// <summary>Creates a sender for a negotiated <see cref="RTCRtpSender"/>.</summary>
     /// <param name="source">The audio to send, for example a <see cref="LocalAudioTrack"/>.</param>
     /// <param name="sender">The RTP sender of the audio transceiver.</param>
-    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="options">Settings; when null, the encoder uses <see cref="AudioCodecs.DefaultEncoderOptions"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     public AudioSender(IAudioSource source, RTCRtpSender sender, AudioSenderOptions? options = null, TimeProvider? timeProvider = null)
         : this(source, new RtpSenderAudioTransport(sender ?? throw new ArgumentNullException(nameof(sender))), options, timeProvider)
@@ -55,7 +55,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
         AudioFormat.Validate(source.SampleRate, source.Channels);
         _source = source;
         _transport = transport;
-        _options = options ?? new AudioSenderOptions();
+        _options = options ?? new AudioSenderOptions { Encoder = AudioCodecs.DefaultEncoderOptions };
         _time = timeProvider ?? TimeProvider.System;
     }
 

@@ -325,6 +325,26 @@ public class NativeOpusTests
         Assert.Equal(native, AudioCodecs.Choose(requested, processDefault, libraryAvailable));
     }
 
+    [Fact]
+    public void Senders_without_options_use_the_process_default_encoder_settings()
+    {
+        var saved = AudioCodecs.DefaultEncoderOptions;
+        try
+        {
+            AudioCodecs.DefaultEncoderOptions = new AudioEncoderOptions { OpusComplexity = 2 };
+            using var sender = new AudioSender(new ToneAudioSource(440), new LoopbackAudioTransport([OpusFec]), null, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+            sender.Start();
+            var encoder = Assert.IsType<NativeOpusAudioEncoder>(sender.Encoder);
+            Assert.Equal(2, encoder.Get(OpusNative.GetComplexityRequest));
+        }
+        finally
+        {
+            AudioCodecs.DefaultEncoderOptions = saved;
+        }
+
+        Assert.Throws<ArgumentNullException>(() => AudioCodecs.DefaultEncoderOptions = null!);
+    }
+
     private static short[] RoundTrip(IAudioEncoder encoder, IAudioDecoder decoder, int frames)
     {
         var source = new ToneAudioSource(440, 48_000, 1);
