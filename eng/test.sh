@@ -6,8 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: chromium for the interop tests, redis-server for the signaling server's
-# scale-out test (two instances linked through @socket.io/redis-adapter).
-bash eng/install-deps.sh chromium iproute2 openssl libvpx7 redis-server || exit 1
+# scale-out test (two instances linked through @socket.io/redis-adapter), libvpx7 (VP8) and libopus0 (native Opus;
+# the stack falls back to managed Concentus without it, but the native codec's tests need it).
+bash eng/install-deps.sh chromium iproute2 openssl libvpx7 libopus0 redis-server || exit 1
 # Node and npm for the reference signaling server (the image has NodeSource's nodejs, which bundles npm).
 command -v npm >/dev/null || bash eng/install-deps.sh nodejs npm || exit 1
 

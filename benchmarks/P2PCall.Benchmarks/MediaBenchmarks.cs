@@ -1,12 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using P2PCall.WebRtc.Media.Audio;
+using P2PCall.WebRtc.Media.Audio.Opus.Native;
 using P2PCall.WebRtc.Media.Video;
 
 namespace P2PCall.Benchmarks;
 
 /// <summary>
 /// The media hot paths: VP8 RTP packetize and depacketize (RFC 7741) of a 5,000-byte frame (5 packets) and Opus
-/// encode of one 20 ms mono frame. Packetize/depacketize should allocate 0 B per frame once warm (issue 6).
+/// encode and decode of one 20 ms mono frame, managed (Concentus) and native (libopus). Packetize/depacketize and the
+/// native Opus calls should allocate 0 B per frame once warm (issues 6 and 9).
 /// </summary>
 [MemoryDiagnoser]
 public class MediaBenchmarks
@@ -21,6 +23,11 @@ public class MediaBenchmarks
     private Vp8Packetizer _packetizer = null!;
     private Vp8Depacketizer _depacketizer = null!;
     private OpusAudioEncoder _encoder = null!;
+    private OpusAudioDecoder _decoder = null!;
+    private NativeOpusAudioEncoder _nativeEncoder = null!;
+    private NativeOpusAudioDecoder _nativeDecoder = null!;
+    private readonly short[] _decoded = new short[5760];
+    private byte[] _packet20ms = [];
     private ushort _sequence;
     private uint _timestamp;
 
@@ -38,11 +45,24 @@ public class MediaBenchmarks
         }
 
         _depacketizer = new Vp8Depacketizer();
-        _encoder = new OpusAudioEncoder(111, new OpusEncoderSettings { Channels = 1, UseInbandFec = true });
+        var settings = new OpusEncoderSettings { Channels = 1, UseInbandFec = true };
+        _encoder = new OpusAudioEncoder(111, settings);
+        _decoder = new OpusAudioDecoder(1);
+        _nativeEncoder = new NativeOpusAudioEncoder(111, settings);
+        _nativeDecoder = new NativeOpusAudioDecoder(1);
         for (int i = 0; i < _pcm.Length; i++)
         {
             _pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 48_000));
         }
+
+        // One steady-state packet (after the encoder's first frames) for the decode benchmarks; both decode the same bytes.
+        int length = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            length = _nativeEncoder.Encode(_pcm, _opus);
+        }
+
+        _packet20ms = _opus.AsSpan(0, length).ToArray();
     }
 
     [GlobalCleanup]
@@ -50,6 +70,9 @@ public class MediaBenchmarks
     {
         _depacketizer.Dispose();
         _encoder.Dispose();
+        _decoder.Dispose();
+        _nativeEncoder.Dispose();
+        _nativeDecoder.Dispose();
     }
 
     [Benchmark(Description = "VP8 packetize 5,000 B frame into 5 packets (caller buffer)")]
@@ -83,4 +106,13 @@ public class MediaBenchmarks
 
     [Benchmark(Description = "Opus encode 20 ms mono 48 kHz (Concentus, FEC on)")]
     public int OpusEncode() => _encoder.Encode(_pcm, _opus);
+
+    [Benchmark(Description = "Opus encode 20 ms mono 48 kHz (libopus, FEC on)")]
+    public int OpusEncodeNative() => _nativeEncoder.Encode(_pcm, _opus);
+
+    [Benchmark(Description = "Opus decode 20 ms mono 48 kHz (Concentus)")]
+    public int OpusDecode() => _decoder.Decode(_packet20ms, _decoded);
+
+    [Benchmark(Description = "Opus decode 20 ms mono 48 kHz (libopus)")]
+    public int OpusDecodeNative() => _nativeDecoder.Decode(_packet20ms, _decoded);
 }

@@ -4,7 +4,7 @@ namespace P2PCall.Scenarios;
 
 /// <summary>
 /// Whole-call figures (issue 9). Usage: <c>dotnet run -c Release -- [setup] [datachannel] [scale] [chromium] [all]
-/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1] [scale-audio=0|1]</c>. With no scenario named,
+/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1] [scale-audio=0|1] [opus=auto|native|managed] [opus-complexity=0..10]</c>. With no scenario named,
 /// <c>setup</c> runs. <c>chromium</c> also runs the .NET ↔ .NET setup and data-channel figures for the ratios, and
 /// only inside a loopback-only network namespace.
 /// </summary>
@@ -15,6 +15,11 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var options = ScenarioOptions.Parse(args);
+        P2PCall.WebRtc.Media.Audio.AudioCodecs.DefaultOpusImplementation = options.Opus;
+        if (options.OpusComplexity is { } complexity)
+        {
+            P2PCall.WebRtc.Media.Audio.AudioCodecs.DefaultEncoderOptions = new P2PCall.WebRtc.Media.Audio.AudioEncoderOptions { OpusComplexity = complexity };
+        }
         var unknown = options.Scenarios.Except(Known).ToList();
         if (unknown.Count > 0)
         {
@@ -76,7 +81,8 @@ public static class Program
 
 /// <summary>Command-line settings shared by the scenarios.</summary>
 internal sealed record ScenarioOptions(
-    IReadOnlyList<string> Scenarios, int Runs, string? JsonPath, int ScaleStart, int ScaleMax, double StepSeconds, int BulkMiB, bool CoreRow, bool ScaleAudio)
+    IReadOnlyList<string> Scenarios, int Runs, string? JsonPath, int ScaleStart, int ScaleMax, double StepSeconds, int BulkMiB, bool CoreRow, bool ScaleAudio,
+    P2PCall.WebRtc.Media.Audio.OpusImplementation Opus, int? OpusComplexity)
 {
     public static ScenarioOptions Parse(string[] args)
     {
@@ -102,7 +108,11 @@ internal sealed record ScenarioOptions(
             Math.Max(1, Int(args, "step-seconds", smoke ? 1 : 10)),
             Math.Max(1, Int(args, "bulk-mib", smoke ? 1 : 64)),
             Int(args, "core", 1) != 0,
-            Int(args, "scale-audio", 1) != 0);
+            Int(args, "scale-audio", 1) != 0,
+            // opus=: which Opus every call of the run uses (AudioCodecs.DefaultOpusImplementation), for before/after figures.
+            Enum.TryParse<P2PCall.WebRtc.Media.Audio.OpusImplementation>(Value(args, "opus"), ignoreCase: true, out var opus) ? opus : default,
+            // opus-complexity=: the encoder complexity of every sender of the run (AudioCodecs.DefaultEncoderOptions); default 5.
+            int.TryParse(Value(args, "opus-complexity"), CultureInfo.InvariantCulture, out var complexity) ? Math.Clamp(complexity, 0, 10) : null);
     }
 
     private static string? Value(string[] args, string name) =>

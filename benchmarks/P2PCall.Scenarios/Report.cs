@@ -79,7 +79,10 @@ internal sealed class Report
     public static string Machine() =>
         $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, " +
         $"{Environment.ProcessorCount} cores ({CpuModel()}), P2PCall {typeof(P2PCall.WebRtc.RTCPeerConnection).Assembly.GetName().Version}, " +
-        $"server GC {System.Runtime.GCSettings.IsServerGC}";
+        $"server GC {System.Runtime.GCSettings.IsServerGC}, Opus " +
+        (P2PCall.WebRtc.Media.Audio.AudioCodecs.UsesNativeOpus(P2PCall.WebRtc.Media.Audio.OpusImplementation.Auto)
+            ? $"native ({P2PCall.WebRtc.Media.Audio.Opus.Native.OpusLibrary.Version})" : "managed (Concentus)") +
+        $" complexity {P2PCall.WebRtc.Media.Audio.AudioCodecs.DefaultEncoderOptions.OpusComplexity}";
 
     public string ToMarkdown(string command)
     {

@@ -35,7 +35,7 @@ public readonly record struct AudioReceiverStatistics(
 /// every 20 ms (on the injected <see cref="TimeProvider"/>) one frame is taken out, decoded or concealed,
 /// and delivered to <see cref="FrameReceived"/>, <see cref="ReadFramesAsync"/> and the optional sink.
 /// </summary>
-public sealed class AudioReceiver : IDisposable, IAsyncDisposable
+public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTarget
 {
     private static readonly long FrameTicks = TimeSpan.FromMilliseconds(20).Ticks;
     private const int MaxCatchUpFrames = 5;
@@ -51,8 +51,9 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
     private readonly byte[] _payload = new byte[1500];
     private readonly byte[] _next = new byte[1500];
     private readonly short[] _pcm = new short[5760 * 2];
-    private readonly ITimer _timer;
-    private readonly long _startTimestamp;
+    private readonly IDisposable _timer;
+    private long _startTimestamp;
+    private bool _phaseSet;
 
     private IAudioDecoder? _lastDecoder;
     private long _framesDue;
@@ -71,6 +72,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
     /// <param name="codecs">The negotiated codecs with the remote side's payload types; <see cref="AudioCodecs.Defaults"/> when null.</param>
     /// <param name="options">Settings; defaults when null.</param>
     /// <param name="timeProvider">The playout clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="Opus.Native.OpusLibraryUnavailableException">Native Opus is forced and libopus is missing.</exception>
     public AudioReceiver(RemoteMediaStreamTrack track, IReadOnlyList<RTCRtpCodecParameters>? codecs = null, AudioReceiverOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(track);
@@ -86,13 +88,20 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
             }
         }
 
+        if (_codecs.Values.Any(c => c.MimeType.EndsWith("/opus", StringComparison.OrdinalIgnoreCase))
+            && AudioCodecs.UsesNativeOpus(_options.Decoder.OpusImplementation))
+        {
+            // Decoders are made on the playout thread when the first packet arrives: a forced but missing libopus
+            // fails here, on the caller's thread, with the library's name, rather than there on every tick.
+            Opus.Native.OpusLibrary.EnsureAvailable();
+        }
+
         _frames = Channel.CreateBounded<AudioFrame>(
             new BoundedChannelOptions(Math.Max(1, _options.FrameQueueCapacity)) { FullMode = BoundedChannelFullMode.DropOldest },
             _ => Interlocked.Increment(ref _queueDrops));
         _startTimestamp = _time.GetTimestamp();
         _track.RtpReceived += OnRtp;
-        var period = TimeSpan.FromTicks(FrameTicks);
-        _timer = _time.CreateTimer(static state => ((AudioReceiver)state!).OnTimer(), this, period, period);
+        _timer = MediaClock.Subscribe(_time, this);
     }
 
     /// <summary>
@@ -141,6 +150,8 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
         _jitter.Insert(info, payload);
     }
 
+    void IMediaClockTarget.OnTick() => OnTimer();
+
     private void OnTimer()
     {
         // Frames due from elapsed time, so a late callback catches up instead of drifting.
@@ -150,6 +161,13 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable
             if (_disposed != 0)
             {
                 return;
+            }
+
+            if (!_phaseSet)
+            {
+                // As in AudioSender: frame boundaries half a frame away from the shared clock's ticks.
+                _startTimestamp = MediaClockPhase.Align(_time, _startTimestamp, FrameTicks);
+                _phaseSet = true;
             }
 
             due = (_time.GetElapsedTime(_startTimestamp).Ticks / FrameTicks) - _framesDue;

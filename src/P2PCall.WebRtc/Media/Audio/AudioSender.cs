@@ -15,7 +15,7 @@ public sealed class AudioSenderOptions
 /// the RTP timestamp and marker bit of RFC 3551 §4.1. The codec is the first of the negotiated codecs we
 /// support, chosen at <see cref="Start"/>.
 /// </summary>
-public sealed class AudioSender : IDisposable, IAsyncDisposable
+public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarget
 {
     private const int MaxCatchUpFrames = 5;
     private static readonly long FrameTicks = TimeSpan.FromMilliseconds(20).Ticks;
@@ -27,12 +27,13 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly byte[] _payload = new byte[1500];
 
-    private ITimer? _timer;
+    private IDisposable? _timer;
     private IAudioEncoder? _encoder;
     private AudioResampler? _resampler;
     private short[] _sourceFrame = [];
     private short[] _codecFrame = [];
     private long _startTimestamp;
+    private bool _phaseSet;
     private long _framesDue;
     private uint _rtpTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue); // RFC 3550 §5.1: random start
     private bool _marker;
@@ -41,7 +42,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
     /// <summary>Creates a sender for a negotiated <see cref="RTCRtpSender"/>.</summary>
     /// <param name="source">The audio to send, for example a <see cref="LocalAudioTrack"/>.</param>
     /// <param name="sender">The RTP sender of the audio transceiver.</param>
-    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="options">Settings; when null, the encoder uses <see cref="AudioCodecs.DefaultEncoderOptions"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     public AudioSender(IAudioSource source, RTCRtpSender sender, AudioSenderOptions? options = null, TimeProvider? timeProvider = null)
         : this(source, new RtpSenderAudioTransport(sender ?? throw new ArgumentNullException(nameof(sender))), options, timeProvider)
@@ -54,7 +55,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
         AudioFormat.Validate(source.SampleRate, source.Channels);
         _source = source;
         _transport = transport;
-        _options = options ?? new AudioSenderOptions();
+        _options = options ?? new AudioSenderOptions { Encoder = AudioCodecs.DefaultEncoderOptions };
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -104,15 +105,15 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
             _marker = true; // RFC 3551 §4.1: the first packet of a talk spurt carries the marker
             _framesDue = 0;
             _startTimestamp = _time.GetTimestamp();
-            var period = TimeSpan.FromTicks(FrameTicks);
-            _timer = _time.CreateTimer(static state => ((AudioSender)state!).OnTimer(), this, period, period);
+            _phaseSet = false;
+            _timer = MediaClock.Subscribe(_time, this);
         }
     }
 
     /// <summary>Stops the pump; a later <see cref="Start"/> resumes with a new talk spurt.</summary>
     public void Stop()
     {
-        ITimer? timer;
+        IDisposable? timer;
         lock (_gate)
         {
             timer = _timer;
@@ -121,6 +122,8 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
 
         timer?.Dispose();
     }
+
+    void IMediaClockTarget.OnTick() => OnTimer();
 
     /// <summary>Encodes and sends the frames due now (normally one). Exposed for tests and manual pumping.</summary>
     internal void OnTimer()
@@ -131,6 +134,14 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable
             if (_timer is null || _encoder is null)
             {
                 return;
+            }
+
+            if (!_phaseSet)
+            {
+                // The shared clock ticks at its own phase: move our frame boundaries half a frame away from its ticks,
+                // so timer jitter never makes a tick see 0 or 2 frames due. Shifts by less than a frame, either way.
+                _startTimestamp = MediaClockPhase.Align(_time, _startTimestamp, FrameTicks);
+                _phaseSet = true;
             }
 
             // Frames due from elapsed time, so a late timer callback catches up instead of drifting.

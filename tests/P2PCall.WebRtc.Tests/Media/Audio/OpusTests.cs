@@ -63,21 +63,24 @@ public class OpusTests
     [Fact]
     public void Codec_selection_follows_fmtp_for_stereo_and_fec()
     {
-        using var stereo = (OpusAudioEncoder)AudioCodecs.CreateEncoder(new RTCRtpCodecParameters(109, "audio/opus", 48_000, 2, "stereo=1;useinbandfec=1"));
+        var managed = new AudioEncoderOptions { OpusImplementation = OpusImplementation.Managed };
+        using var stereo = (OpusAudioEncoder)AudioCodecs.CreateEncoder(new RTCRtpCodecParameters(109, "audio/opus", 48_000, 2, "stereo=1;useinbandfec=1"), managed);
         Assert.Equal(2, stereo.Channels);
         Assert.True(stereo.UseInbandFec);
         Assert.Equal(109, stereo.PayloadType);
         Assert.Equal(960, stereo.RtpTimestampIncrement);
 
-        using var mono = (OpusAudioEncoder)AudioCodecs.CreateEncoder(OpusNoFec);
+        using var mono = (OpusAudioEncoder)AudioCodecs.CreateEncoder(OpusNoFec, managed);
         Assert.Equal(1, mono.Channels);
         Assert.False(mono.UseInbandFec);
     }
 
-    [Fact]
-    public void Every_fifth_packet_lost_with_fec_is_recovered_from_the_next_packet()
+    [Theory]
+    [InlineData(OpusImplementation.Managed)]
+    [InlineData(OpusImplementation.Native)]
+    public void Every_fifth_packet_lost_with_fec_is_recovered_from_the_next_packet(OpusImplementation implementation)
     {
-        var (frames, stats) = RunLossyCall(OpusFec, dropEvery: 5);
+        var (frames, stats) = RunLossyCall(OpusFec, dropEvery: 5, implementation);
 
         // 11 packets are lost; a few follow frames the encoder's voice detector found inactive, which carry no FEC.
         Assert.True(stats.FecRecovered >= 6, $"FEC recovered {stats.FecRecovered}, concealed {stats.ConcealedFrames}");
@@ -85,10 +88,12 @@ public class OpusTests
         Assert.InRange(AudioTestKit.DominantFrequency(frames, 48_000), 435, 445);
     }
 
-    [Fact]
-    public void Every_fifth_packet_lost_without_fec_is_concealed()
+    [Theory]
+    [InlineData(OpusImplementation.Managed)]
+    [InlineData(OpusImplementation.Native)]
+    public void Every_fifth_packet_lost_without_fec_is_concealed(OpusImplementation implementation)
     {
-        var (frames, stats) = RunLossyCall(OpusNoFec, dropEvery: 5);
+        var (frames, stats) = RunLossyCall(OpusNoFec, dropEvery: 5, implementation);
 
         Assert.Equal(0, stats.FecRecovered);
         Assert.Equal(11, stats.ConcealedFrames);
@@ -133,17 +138,20 @@ public class OpusTests
         Assert.True(result < 0 || result <= 5760);
     }
 
-    private static (short[] Steady, AudioReceiverStatistics Stats) RunLossyCall(RTCRtpCodecParameters codec, int dropEvery)
+    /// <summary>One second of a call through <see cref="AudioSender"/> and <see cref="AudioReceiver"/> on a fake clock, every <paramref name="dropEvery"/>th packet lost.</summary>
+    internal static (short[] Steady, AudioReceiverStatistics Stats) RunLossyCall(RTCRtpCodecParameters codec, int dropEvery, OpusImplementation implementation)
     {
         var time = new FakeTimeProvider();
         var track = AudioTestKit.NewRemoteTrack();
         var frames = new List<AudioFrame>();
-        using var receiver = new AudioReceiver(track, [codec], null, time);
+        var receiverOptions = new AudioReceiverOptions { Decoder = new AudioDecoderOptions { OpusImplementation = implementation } };
+        var senderOptions = new AudioSenderOptions { Encoder = new AudioEncoderOptions { OpusImplementation = implementation } };
+        using var receiver = new AudioReceiver(track, [codec], receiverOptions, time);
         receiver.FrameReceived += (_, f) => frames.Add(f);
         var transport = new LoopbackAudioTransport([codec], track);
         var index = 0;
         transport.Drop = _ => ++index % dropEvery == 0;
-        using var sender = new AudioSender(new SyllableToneSource(440), transport, null, time);
+        using var sender = new AudioSender(new SyllableToneSource(440), transport, senderOptions, time);
         sender.Start();
         for (var i = 0; i < 60; i++)
         {
