@@ -142,21 +142,32 @@ public sealed partial class RTCPeerConnection
                     _srtpSend = send;
                 }
 
-                byte[][] early;
+                var early = new List<(byte[] Packet, int Length, bool IsRtcp)>();
                 lock (_receiveGate)
                 {
                     _srtpReceive = receive;
-                    early = [.. _earlySrtp];
+                    // The peer may start sending the moment its side of the handshake ends, a little before ours does.
+                    // The held packets are unprotected before the keys are published to the receive thread, so its newer
+                    // packets cannot push them out of the replay window (RFC 3711 §3.3.2) while they wait.
+                    foreach (var datagram in _earlySrtp)
+                    {
+                        var isRtcp = datagram[1] is >= 192 and <= 223; // RFC 5761 §4
+                        var status = isRtcp ? receive.UnprotectRtcp(datagram, out var length) : receive.UnprotectRtp(datagram, out length);
+                        if (status == SrtpStatus.Ok)
+                        {
+                            early.Add((datagram, length, isRtcp));
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref _srtpDropped);
+                        }
+                    }
+
                     _earlySrtp.Clear();
                 }
 
                 StartRtcp();
-
-                // The peer may start sending the moment its side of the handshake ends, a little before ours does.
-                foreach (var datagram in early)
-                {
-                    OnSrtpDatagram(datagram);
-                }
+                DeliverEarlySrtp(early);
             }
         }
 
@@ -262,6 +273,33 @@ public sealed partial class RTCPeerConnection
         try
         {
             UnprotectAndDeliver(datagram);
+        }
+        finally
+        {
+            ExitReceive(outer);
+        }
+    }
+
+    private void DeliverEarlySrtp(List<(byte[] Packet, int Length, bool IsRtcp)> early)
+    {
+        if (early.Count == 0 || !TryEnterReceive(out var outer))
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var (packet, length, isRtcp) in early)
+            {
+                if (isRtcp)
+                {
+                    OnRtcp(packet.AsSpan(0, length));
+                }
+                else
+                {
+                    OnRtp(packet.AsSpan(0, length));
+                }
+            }
         }
         finally
         {
