@@ -18,7 +18,13 @@ public enum JitterBufferSlot
 /// <summary>Settings of <see cref="AudioJitterBuffer"/>.</summary>
 public sealed class AudioJitterBufferOptions
 {
-    /// <summary>The delay playout starts with and returns to after a burst. Default 60 ms.</summary>
+    /// <summary>
+    /// The delay playout starts with. Default 20 ms (one frame), so the first audio plays as soon as it arrives; on a
+    /// jittery path each underrun then adds a frame of delay, up to where the path needs it (as NetEq starts low).
+    /// </summary>
+    public TimeSpan StartDelay { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The delay a burst is drained back to (held delay above it for a second loses a frame). Default 60 ms.</summary>
     public TimeSpan TargetDelay { get; init; } = TimeSpan.FromMilliseconds(60);
 
     /// <summary>The most audio held; beyond it the oldest frames are dropped. Default 200 ms.</summary>
@@ -57,6 +63,7 @@ public sealed class AudioJitterBuffer
     private readonly Lock _gate = new();
     private readonly Slot[] _slots;
     private readonly int _targetFrames;
+    private readonly int _startFrames;
     private readonly int _maxFrames;
     private readonly int _maxUnderruns;
 
@@ -80,10 +87,13 @@ public sealed class AudioJitterBuffer
     public AudioJitterBuffer(AudioJitterBufferOptions? options = null)
     {
         options ??= new AudioJitterBufferOptions();
-        if (options.FrameDuration <= TimeSpan.Zero || options.TargetDelay < TimeSpan.Zero || options.MaxDelay < options.TargetDelay)
+        if (options.FrameDuration <= TimeSpan.Zero || options.TargetDelay < TimeSpan.Zero || options.MaxDelay < options.TargetDelay
+            || options.StartDelay < TimeSpan.Zero || options.StartDelay > options.MaxDelay)
         {
-            throw new ArgumentException("Need FrameDuration > 0 and 0 <= TargetDelay <= MaxDelay.", nameof(options));
+            throw new ArgumentException("Need FrameDuration > 0, 0 <= TargetDelay <= MaxDelay and 0 <= StartDelay <= MaxDelay.", nameof(options));
         }
+
+        _startFrames = Math.Max(1, (int)(options.StartDelay / options.FrameDuration));
 
         _targetFrames = Math.Max(1, (int)(options.TargetDelay / options.FrameDuration));
         _maxFrames = Math.Max(_targetFrames + 1, (int)(options.MaxDelay / options.FrameDuration));
@@ -210,14 +220,14 @@ public sealed class AudioJitterBuffer
 
             if (!_playing)
             {
-                // Start once the target delay is buffered, or once the first packet has waited that long.
+                // Start once the start delay is buffered, or once the first packet has waited that long.
                 if (_count == 0)
                 {
                     return JitterBufferSlot.None;
                 }
 
                 _bufferingPulls++;
-                if (BufferedFramesLocked() < _targetFrames && _bufferingPulls < _targetFrames)
+                if (BufferedFramesLocked() < _startFrames && _bufferingPulls < _startFrames)
                 {
                     return JitterBufferSlot.None;
                 }

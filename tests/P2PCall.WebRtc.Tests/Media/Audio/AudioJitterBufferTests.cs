@@ -7,6 +7,7 @@ public class AudioJitterBufferTests
 {
     private readonly AudioJitterBuffer _buffer = new(new AudioJitterBufferOptions
     {
+        StartDelay = TimeSpan.FromMilliseconds(60), // these tests start with a 60 ms cushion; see the StartDelay tests
         TargetDelay = TimeSpan.FromMilliseconds(60),
         MaxDelay = TimeSpan.FromMilliseconds(200),
     });
@@ -239,4 +240,42 @@ public class AudioJitterBufferTests
     {
         Assert.Throws<ArgumentException>(() => new AudioJitterBuffer(new AudioJitterBufferOptions { TargetDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(40) }));
     }
+
+    [Fact]
+    public void With_the_default_start_delay_the_first_packet_plays_at_the_next_slot()
+    {
+        var buffer = new AudioJitterBuffer();
+        Span<byte> payload = stackalloc byte[1500];
+        Span<byte> next = stackalloc byte[1500];
+        Assert.Equal(JitterBufferSlot.None, buffer.Pull(payload, out _, next, out _, out _));
+
+        buffer.Insert(new RtpPacketInfo(111, 500, 0, true, 1), [1]);
+
+        Assert.Equal(JitterBufferSlot.Packet, buffer.Pull(payload, out var length, next, out _, out _));
+        Assert.Equal(1, length);
+        Assert.Equal(1, payload[0]);
+    }
+
+    [Fact]
+    public void Starting_low_an_underrun_adds_a_frame_of_delay_and_nothing_is_lost()
+    {
+        var buffer = new AudioJitterBuffer();
+        Span<byte> payload = stackalloc byte[1500];
+        Span<byte> next = stackalloc byte[1500];
+        buffer.Insert(new RtpPacketInfo(111, 0, 0, true, 1), [0]);
+        Assert.Equal(JitterBufferSlot.Packet, buffer.Pull(payload, out _, next, out _, out _));
+
+        // Packet 1 is late by one slot (jitter): the slot is concealed without advancing, so it still plays after.
+        Assert.Equal(JitterBufferSlot.Lost, buffer.Pull(payload, out _, next, out _, out _));
+        buffer.Insert(new RtpPacketInfo(111, 1, 960, false, 1), [1]);
+        buffer.Insert(new RtpPacketInfo(111, 2, 1920, false, 1), [2]);
+        Assert.Equal(JitterBufferSlot.Packet, buffer.Pull(payload, out _, next, out _, out _));
+        Assert.Equal(1, payload[0]);
+        Assert.Equal(1, buffer.Statistics.BufferedFrames); // one frame of delay now held
+        Assert.Equal(0, buffer.Statistics.LatePackets);
+    }
+
+    [Fact]
+    public void A_start_delay_above_the_maximum_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new AudioJitterBuffer(new AudioJitterBufferOptions { StartDelay = TimeSpan.FromMilliseconds(300) }));
 }
