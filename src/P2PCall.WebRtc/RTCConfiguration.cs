@@ -52,8 +52,9 @@ public sealed class RTCConfiguration
     /// <summary>
     /// Let the data channels' SCTP probe for a path MTU above 1,200 bytes (RFC 8899 §6.2) and bundle its DATA into
     /// packets of up to 16 KiB when the path carries them: on loopback this multiplies bulk throughput. Default false:
-    /// with Chromium 156 as the peer, packets above 1,200 bytes (even 1,452) broke data-channel tests, so turn it on
-    /// only when both ends run P2PCall. (Not a W3C member.)
+    /// Chromium 156 does not drop an oversize probe silently as RFC 8899 assumes; probes of 4 KiB and more end its
+    /// association (data-channel interop tests fail even when the probes are only sent and never used), so turn it
+    /// on only when both ends run P2PCall. (Not a W3C member.)
     /// </summary>
     public bool SctpPathMtuDiscovery { get; init; }
 
