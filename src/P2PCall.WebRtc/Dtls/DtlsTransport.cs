@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -295,7 +296,15 @@ internal sealed class DtlsTransport : IAsyncDisposable
         {
             // RFC 5246 §7.2.1 close_notify (warning, 0) in our record sequence, which the peer's window has seen;
             // BouncyCastle's own close_notify below carries a lower sequence number and may be discarded as old.
-            SendRecord(records, DtlsAeadRecordLayer.Alert, [1, 0]);
+            try
+            {
+                SendRecord(records, DtlsAeadRecordLayer.Alert, [1, 0]);
+            }
+#pragma warning disable CA1031 // closing is best effort
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
 
         if (dtls is not null)
@@ -380,11 +389,10 @@ internal sealed class DtlsTransport : IAsyncDisposable
         }
 
         bool stop;
-        var records = _peer.RecordKeys is { } keys ? DtlsAeadRecordLayer.TryCreate(keys) : null;
+        var records = CreateRecordLayer();
         lock (_gate)
         {
             _dtls = dtls;
-            _records = records;
             stop = _closeRequested || _timedOut;
             if (!stop)
             {
@@ -402,7 +410,33 @@ internal sealed class DtlsTransport : IAsyncDisposable
 
         _handshakeDone.TrySetResult(true);
         StateChanged?.Invoke(this, RTCDtlsTransportState.Connected);
+
+        // Published only after the Connected handlers ran (they start SCTP): until then data records wait in the
+        // DTLS thread's queue, as before, so the peer's first SCTP packet never reaches an association not yet started.
+        lock (_gate)
+        {
+            if (records is not null && !_closeRequested)
+            {
+                _records = records;
+                records = null;
+            }
+        }
+
+        records?.Dispose();
         ReceiveLoop(dtls);
+    }
+
+    /// <summary>The .NET AEAD layer for the negotiated suite; null (BouncyCastle keeps the records) when it cannot be made.</summary>
+    private DtlsAeadRecordLayer? CreateRecordLayer()
+    {
+        try
+        {
+            return _peer.RecordKeys is { } keys ? DtlsAeadRecordLayer.TryCreate(keys) : null;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     private void ReceiveLoop(BcDtlsTransport dtls)
@@ -450,6 +484,8 @@ internal sealed class DtlsTransport : IAsyncDisposable
     private void Finish(Exception? exception, bool handshake)
     {
         DisposeTimer();
+        // RFC 5246 §7.2.1: nothing received after the association ended (close_notify or a fatal alert) is delivered.
+        Interlocked.Exchange(ref _records, null)?.Dispose();
         bool closeRequested;
         bool timedOut;
         lock (_gate)

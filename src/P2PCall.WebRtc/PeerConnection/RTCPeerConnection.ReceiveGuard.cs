@@ -13,8 +13,11 @@ public sealed partial class RTCPeerConnection
     private readonly TaskCompletionSource _receivesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _receivesInFlight;
 
-    /// <summary>1 when <see cref="Close"/> was called from inside a delivery section (a media handler closing).</summary>
+    /// <summary>1 while the thread that called <see cref="Close"/> from inside a delivery section is still in it.</summary>
     private int _closerSections;
+
+    /// <summary>The managed thread id of that closer, 0 when none.</summary>
+    private int _closerThread;
 
     /// <summary>The connection whose delivery section this thread is in, if any.</summary>
     [ThreadStatic]
@@ -44,6 +47,14 @@ public sealed partial class RTCPeerConnection
     private void ExitReceive(RTCPeerConnection? outer)
     {
         t_receiving = outer;
+        if (!ReferenceEquals(outer, this) && Volatile.Read(ref _closerThread) == Environment.CurrentManagedThreadId)
+        {
+            // The closer's own section ends: from now on every section counts (written before the decrement, so
+            // ReceivesDrainedAsync, which reads the count first, never sees a stale allowance with a lower count).
+            Volatile.Write(ref _closerThread, 0);
+            Volatile.Write(ref _closerSections, 0);
+        }
+
         if (Interlocked.Decrement(ref _receivesInFlight) <= Volatile.Read(ref _closerSections) && IsClosed)
         {
             _receivesDrained.TrySetResult();
@@ -51,7 +62,14 @@ public sealed partial class RTCPeerConnection
     }
 
     /// <summary>Called by the thread that closes: remembers whether it is itself inside a delivery section.</summary>
-    private void NoteCloserSection() => Volatile.Write(ref _closerSections, ReferenceEquals(t_receiving, this) ? 1 : 0);
+    private void NoteCloserSection()
+    {
+        if (ReferenceEquals(t_receiving, this))
+        {
+            Volatile.Write(ref _closerThread, Environment.CurrentManagedThreadId);
+            Volatile.Write(ref _closerSections, 1);
+        }
+    }
 
     /// <summary>
     /// After <see cref="Close"/>: completes when no delivery section is running but the closer's own. A media handler

@@ -28,7 +28,12 @@ internal sealed partial class SctpAssociation
     /// <summary>RFC 4820 §3: the PAD chunk, type 0x84 (skip and do not report when unknown).</summary>
     private const byte PadChunkType = 0x84;
 
-    private static readonly int[] ProbeSizes = [1452, 4096, 8192, 16384];
+    /// <summary>
+    /// SCTP packet sizes probed. 1,400 fits a 1,500-byte link under IPv6 (40) + UDP (8) + DTLS GCM (37) headers; the
+    /// socket does not set DF, so on a real path the larger sizes may pass as IP fragments (RFC 8899 §3 wants probes
+    /// unfragmented): another reason the discovery is opt-in and meant for P2PCall ↔ P2PCall links such as loopback.
+    /// </summary>
+    private static readonly int[] ProbeSizes = [1400, 4096, 8192, 16384];
 
     private int _pathMtu = BasePathMtu;
     private int _probeIndex;
@@ -84,6 +89,11 @@ internal sealed partial class SctpAssociation
 
         if (_probeSize == 0)
         {
+            if (_probeIndex >= ProbeSizes.Length)
+            {
+                _probeIndex = 0; // the raise timer fired (RFC 8899 §5.2): search up again from the current size
+            }
+
             while (_probeIndex < ProbeSizes.Length && (ProbeSizes[_probeIndex] <= _pathMtu || ProbeSizes[_probeIndex] > _options.MaxPathMtu))
             {
                 _probeIndex++;
@@ -91,8 +101,7 @@ internal sealed partial class SctpAssociation
 
             if (_probeIndex >= ProbeSizes.Length)
             {
-                // Searched to the top, or the raise timer fired: try again from the first size above the current one.
-                _probeIndex = 0;
+                // Searched to the top: nothing larger to try (the raise timer only matters below the maximum).
                 _probeDeadline = _pathMtu >= Math.Min(ProbeSizes[^1], _options.MaxPathMtu) ? long.MaxValue : Deadline(_options.PathMtuRaiseInterval);
                 return;
             }

@@ -370,6 +370,11 @@ internal sealed partial class SctpAssociation : IDisposable
         _deliveries.Add(() => Aborted?.Invoke(reason));
     }
 
+    /// <summary>
+    /// Runs queued deliveries outside the lock, one drainer at a time: packets arrive on the socket thread, the DTLS
+    /// thread and the timer together, and two drainers would hand an ordered stream's messages out of order. A
+    /// thread that finds a drainer running leaves its work to it (a handler that sends from inside a delivery, too).
+    /// </summary>
     private void Deliver()
     {
         while (true)
@@ -377,30 +382,43 @@ internal sealed partial class SctpAssociation : IDisposable
             Action[] work;
             lock (_gate)
             {
-                if (_deliveries.Count == 0)
+                if (_deliveries.Count == 0 || _delivering)
                 {
                     return;
                 }
 
+                _delivering = true;
                 work = [.. _deliveries];
                 _deliveries.Clear();
             }
 
-            foreach (var action in work)
+            try
             {
-                try
+                foreach (var action in work)
                 {
-                    action();
-                }
+                    try
+                    {
+                        action();
+                    }
 #pragma warning disable CA1031 // a failing subscriber must not end the timer or receive thread (and the process)
-                catch (Exception)
+                    catch (Exception)
 #pragma warning restore CA1031
+                    {
+                        Counters.HandlerErrors++;
+                    }
+                }
+            }
+            finally
+            {
+                lock (_gate)
                 {
-                    Counters.HandlerErrors++;
+                    _delivering = false;
                 }
             }
         }
     }
+
+    private bool _delivering;
 
     private void OnTick()
     {

@@ -31,7 +31,7 @@ public class SctpPathMtuTests
         pair.A.Send(1, 53, new byte[200_000], true);
         Assert.True(pair.RunUntil(() => received == 200_000, Limit));
 
-        Assert.Equal(4, pair.A.Counters.PathMtuProbesSent); // 1452, 4096, 8192, 16384: each answered at once
+        Assert.Equal(4, pair.A.Counters.PathMtuProbesSent); // 1400, 4096, 8192, 16384: each answered at once
         Assert.Equal(0, pair.A.Counters.PathMtuProbesLost);
         Assert.True(largest > 8192, $"largest DATA packet {largest}");
         Assert.True(largest <= SctpAssociationOptions.LargestPathMtu);
@@ -44,13 +44,17 @@ public class SctpPathMtuTests
         pair.Establish();
 
         Assert.True(pair.RunUntil(() => pair.A.Counters.PathMtuProbesLost > 0, Limit));
-        Assert.Equal(1452, pair.A.PathMtu);
+        Assert.Equal(1400, pair.A.PathMtu);
         Assert.Equal(3, pair.A.Counters.PathMtuProbesLost); // RFC 8899 MAX_PROBES for 4096, then the search completes
         var received = 0;
         pair.B.MessageReceived += (_, _, d) => received += d.Length;
         pair.A.Send(1, 53, new byte[100_000], true);
         Assert.True(pair.RunUntil(() => received == 100_000, Limit));
         Assert.Equal(0, pair.A.Counters.RetransmissionTimeouts);
+
+        // The path grows: the raise timer (RFC 8899 PMTU_RAISE_TIMER, 600 s) searches up again, once.
+        pair.DropIf = null;
+        Assert.True(pair.RunUntil(() => pair.A.PathMtu == SctpAssociationOptions.LargestPathMtu, TimeSpan.FromSeconds(650)));
     }
 
     [Fact]
