@@ -3,16 +3,6 @@ using System.Security.Cryptography;
 
 namespace P2PCall.WebRtc.Dtls;
 
-/// <summary>What <see cref="DtlsAeadRecordLayer.TryOpen"/> did with a datagram.</summary>
-internal enum DtlsOpenResult
-{
-    /// <summary>Not only application data of the current epoch: BouncyCastle's record layer gets the datagram.</summary>
-    NotHandled,
-
-    /// <summary>Every record was opened and delivered, or discarded as a replay or a forgery (counted).</summary>
-    Handled,
-}
-
 /// <summary>Receives the plaintext of one application-data record; valid only during the call.</summary>
 /// <param name="plaintext">The record's content.</param>
 internal delegate void DtlsPlaintextHandler(ReadOnlySpan<byte> plaintext);
@@ -142,26 +132,45 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
     }
 
     /// <summary>
-    /// Opens every record of the datagram and hands each plaintext to <paramref name="deliver"/> (outside any lock),
-    /// when the datagram holds only application data of this epoch; otherwise leaves it to BouncyCastle.
+    /// Opens the application-data records of this epoch in the datagram, handing each plaintext to
+    /// <paramref name="deliver"/> (outside any lock), and copies every other record (handshake retransmissions,
+    /// alerts, other epochs, anything malformed) into <paramref name="rest"/> for BouncyCastle, in order. Data records
+    /// never reach BouncyCastle once this layer exists, so one replay window sees all of them (RFC 6347 §4.1.2.6).
     /// </summary>
     /// <param name="datagram">A received DTLS datagram.</param>
     /// <param name="scratch">A buffer of at least the datagram's length for the plaintext.</param>
+    /// <param name="rest">A buffer of at least the datagram's length for the records left to BouncyCastle.</param>
     /// <param name="deliver">Receives each plaintext.</param>
-    /// <returns>Whether the datagram was dealt with here.</returns>
-    public DtlsOpenResult TryOpen(ReadOnlySpan<byte> datagram, Span<byte> scratch, DtlsPlaintextHandler deliver)
+    /// <returns>The length written to <paramref name="rest"/>; 0 when the datagram held only application data.</returns>
+    public int Open(ReadOnlySpan<byte> datagram, Span<byte> scratch, Span<byte> rest, DtlsPlaintextHandler deliver)
     {
-        if (!OnlyApplicationData(datagram))
-        {
-            return DtlsOpenResult.NotHandled;
-        }
-
         int at = 0;
+        int kept = 0;
+        int minimum = ExplicitNonceLength + TagLength;
         while (at < datagram.Length)
         {
-            int length = BinaryPrimitives.ReadUInt16BigEndian(datagram.Slice(at + 11, 2));
-            var record = datagram.Slice(at, HeaderLength + length);
+            var remaining = datagram[at..];
+            int length = remaining.Length >= HeaderLength ? BinaryPrimitives.ReadUInt16BigEndian(remaining.Slice(11, 2)) : int.MaxValue;
+            if (length > remaining.Length - HeaderLength)
+            {
+                // RFC 6347 §4.1.2.7: a truncated record; BouncyCastle discards it with whatever follows.
+                remaining.CopyTo(rest[kept..]);
+                kept += remaining.Length;
+                break;
+            }
+
+            var record = remaining[..(HeaderLength + length)];
             at += record.Length;
+            if (record[0] != ApplicationData
+                || BinaryPrimitives.ReadUInt16BigEndian(record.Slice(1, 2)) != Dtls12
+                || BinaryPrimitives.ReadUInt16BigEndian(record.Slice(3, 2)) != _epoch
+                || length < minimum)
+            {
+                record.CopyTo(rest[kept..]);
+                kept += record.Length;
+                continue;
+            }
+
             int plaintext = Open(record, scratch);
             if (plaintext < 0)
             {
@@ -172,7 +181,7 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
             deliver(scratch[..plaintext]);
         }
 
-        return DtlsOpenResult.Handled;
+        return kept;
     }
 
     /// <inheritdoc />
@@ -189,40 +198,6 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
             _readGcm?.Dispose();
             _readChaCha?.Dispose();
         }
-    }
-
-    /// <summary>Every record: application data, DTLS 1.2, this epoch, complete, long enough for nonce and tag.</summary>
-    private bool OnlyApplicationData(ReadOnlySpan<byte> datagram)
-    {
-        int at = 0;
-        int minimum = ExplicitNonceLength + TagLength;
-        if (datagram.Length < HeaderLength)
-        {
-            return false;
-        }
-
-        while (at < datagram.Length)
-        {
-            if (datagram.Length - at < HeaderLength)
-            {
-                return false;
-            }
-
-            var header = datagram.Slice(at, HeaderLength);
-            int length = BinaryPrimitives.ReadUInt16BigEndian(header.Slice(11, 2));
-            if (header[0] != ApplicationData
-                || BinaryPrimitives.ReadUInt16BigEndian(header.Slice(1, 2)) != Dtls12
-                || BinaryPrimitives.ReadUInt16BigEndian(header.Slice(3, 2)) != _epoch
-                || length < minimum
-                || datagram.Length - at - HeaderLength < length)
-            {
-                return false;
-            }
-
-            at += HeaderLength + length;
-        }
-
-        return true;
     }
 
     /// <summary>Authenticates and decrypts one record into <paramref name="plaintext"/>; -1 to discard it.</summary>

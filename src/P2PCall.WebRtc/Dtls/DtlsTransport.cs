@@ -206,19 +206,25 @@ internal sealed class DtlsTransport : IAsyncDisposable
     {
         if (Volatile.Read(ref _records) is { } records && datagram.Length <= _peer.Options.MaxReceiveDatagramSize)
         {
-            // Application data is opened here, on the caller's thread: no copy into the DTLS thread's queue.
+            // Application data is opened here, on the caller's thread: no copy into the DTLS thread's queue. Other
+            // records of the datagram (rare after the handshake) go on to BouncyCastle.
             byte[] scratch = ArrayPool<byte>.Shared.Rent(datagram.Length);
+            byte[] rest = ArrayPool<byte>.Shared.Rent(datagram.Length);
             try
             {
-                if (records.TryOpen(datagram, scratch, _deliverPlaintext) == DtlsOpenResult.Handled)
+                int kept = records.Open(datagram, scratch, rest, _deliverPlaintext);
+                if (kept > 0 && DtlsRecordFilter.IsAcceptable(rest.AsSpan(0, kept), _peer.MinimumCiphertext))
                 {
-                    return;
+                    _channel.Enqueue(rest.AsSpan(0, kept));
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(scratch);
+                ArrayPool<byte>.Shared.Return(rest);
             }
+
+            return;
         }
 
         if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))

@@ -117,6 +117,43 @@ public class DtlsAeadRecordLayerTests
     }
 
     [Fact]
+    internal async Task A_data_record_bundled_with_another_record_is_opened_once_and_a_replay_of_it_is_dropped()
+    {
+        await using var pair = new InMemoryDtlsPair(DtlsRole.Client);
+        var atB = Channel.CreateUnbounded<byte[]>();
+        pair.B.ApplicationDataReceived += d => atB.Writer.TryWrite(d.ToArray());
+        await pair.ConnectAsync();
+        byte[]? held = null;
+        pair.Rewrite = (from, _, datagram) =>
+        {
+            if (from == PairSide.A && datagram[0] == DtlsAeadRecordLayer.ApplicationData && held is null)
+            {
+                held = datagram;
+                return [];
+            }
+
+            return [datagram];
+        };
+        pair.A.Send([42]);
+        Assert.NotNull(held);
+
+        // The data record followed by an empty epoch-0 handshake record: the second part goes to BouncyCastle (which
+        // discards it), the data record is opened by our layer; the same datagram again is a replay.
+        byte[] mixed = [.. held!, 22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        pair.B.OnDatagram(mixed);
+        pair.B.OnDatagram(mixed);
+        pair.B.OnDatagram(held!);
+
+        Assert.Equal([42], await NextAsync(atB));
+        Assert.Equal(2, pair.B.DroppedRecords);
+        Assert.Equal(RTCDtlsTransportState.Connected, pair.B.State);
+        pair.Rewrite = null;
+        pair.A.Send([43]);
+        Assert.Equal([43], await NextAsync(atB));
+        Assert.False(atB.Reader.TryRead(out _)); // 42 was delivered once
+    }
+
+    [Fact]
     public void Replay_window_accepts_new_and_late_records_once_and_refuses_those_behind_it()
     {
         var window = default(DtlsReplayWindow);
