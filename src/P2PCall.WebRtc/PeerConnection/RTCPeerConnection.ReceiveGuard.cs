@@ -13,10 +13,10 @@ public sealed partial class RTCPeerConnection
     private readonly TaskCompletionSource _receivesDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _receivesInFlight;
 
-    /// <summary>1 while the thread that called <see cref="Close"/> from inside a delivery section is still in it.</summary>
-    private int _closerSections;
-
-    /// <summary>The managed thread id of that closer, 0 when none.</summary>
+    /// <summary>
+    /// The managed thread id of a thread that called <see cref="Close"/> from inside a delivery section and is still
+    /// in it (its section is not waited for), 0 when none.
+    /// </summary>
     private int _closerThread;
 
     /// <summary>The connection whose delivery section this thread is in, if any.</summary>
@@ -52,10 +52,9 @@ public sealed partial class RTCPeerConnection
             // The closer's own section ends: from now on every section counts (written before the decrement, so
             // ReceivesDrainedAsync, which reads the count first, never sees a stale allowance with a lower count).
             Volatile.Write(ref _closerThread, 0);
-            Volatile.Write(ref _closerSections, 0);
         }
 
-        if (Interlocked.Decrement(ref _receivesInFlight) <= Volatile.Read(ref _closerSections) && IsClosed)
+        if (Interlocked.Decrement(ref _receivesInFlight) <= CloserSections && IsClosed)
         {
             _receivesDrained.TrySetResult();
         }
@@ -67,9 +66,11 @@ public sealed partial class RTCPeerConnection
         if (ReferenceEquals(t_receiving, this))
         {
             Volatile.Write(ref _closerThread, Environment.CurrentManagedThreadId);
-            Volatile.Write(ref _closerSections, 1);
         }
     }
+
+    /// <summary>Delivery sections close does not wait for: the closer's own, while it lasts.</summary>
+    private int CloserSections => Volatile.Read(ref _closerThread) != 0 ? 1 : 0;
 
     /// <summary>
     /// After <see cref="Close"/>: completes when no delivery section is running but the closer's own. A media handler
@@ -77,7 +78,7 @@ public sealed partial class RTCPeerConnection
     /// </summary>
     private Task ReceivesDrainedAsync()
     {
-        if (Volatile.Read(ref _receivesInFlight) <= Volatile.Read(ref _closerSections))
+        if (Volatile.Read(ref _receivesInFlight) <= CloserSections)
         {
             _receivesDrained.TrySetResult();
         }

@@ -20,6 +20,20 @@ public sealed class OpusEncoderSettings
 
     /// <summary>Encoder complexity 0–10. Default 5, a good trade-off for managed code.</summary>
     public int Complexity { get; init; } = 5;
+
+    /// <summary>Throws when channels or bitrate are outside what Opus supports (RFC 6716 §2.1.1).</summary>
+    internal void Validate()
+    {
+        if (Channels is not (1 or 2))
+        {
+            throw new ArgumentOutOfRangeException("settings", Channels, "Opus channels must be 1 or 2.");
+        }
+
+        if (Bitrate is < 6_000 or > 510_000)
+        {
+            throw new ArgumentOutOfRangeException("settings", Bitrate, "Opus bitrate must be between 6000 and 510000 bit/s.");
+        }
+    }
 }
 
 /// <summary>Opus encoder (Concentus, fully managed): 48 kHz, 20 ms frames, 960 samples per channel.</summary>
@@ -35,15 +49,7 @@ public sealed class OpusAudioEncoder : IAudioEncoder
     public OpusAudioEncoder(byte payloadType, OpusEncoderSettings? settings = null)
     {
         settings ??= new OpusEncoderSettings();
-        if (settings.Channels is not (1 or 2))
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.Channels, "Opus channels must be 1 or 2.");
-        }
-
-        if (settings.Bitrate is < 6_000 or > 510_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.Bitrate, "Opus bitrate must be between 6000 and 510000 bit/s.");
-        }
+        settings.Validate();
 
         PayloadType = payloadType;
         Channels = settings.Channels;

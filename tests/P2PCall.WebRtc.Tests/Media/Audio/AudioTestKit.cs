@@ -63,6 +63,31 @@ internal static class AudioTestKit
 
     public static short[] Concat(IEnumerable<AudioFrame> frames) => frames.SelectMany(f => f.Samples.ToArray()).ToArray();
 
+    /// <summary>Encodes 1 s of stereo (440 Hz left, 880 Hz right) and decodes it; returns the output after the first 200 ms.</summary>
+    public static short[] StereoToneRoundTrip(IAudioEncoder encoder, IAudioDecoder decoder)
+    {
+        var frame = new short[1920];
+        var payload = new byte[1500];
+        var pcm = new short[5760 * 2];
+        var output = new List<short>();
+        var n = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            for (var s = 0; s < 960; s++, n++)
+            {
+                frame[2 * s] = (short)(10_000 * Math.Sin(2 * Math.PI * 440 * n / 48_000));
+                frame[(2 * s) + 1] = (short)(10_000 * Math.Sin(2 * Math.PI * 880 * n / 48_000));
+            }
+
+            var length = encoder.Encode(frame, payload);
+            Assert.Equal(960, decoder.Decode(payload.AsSpan(0, length), pcm));
+            output.AddRange(pcm.AsSpan(0, 1920));
+        }
+
+        var steady = output.Skip(19_200).ToArray();
+        return steady;
+    }
+
     public static RemoteMediaStreamTrack NewRemoteTrack() => new("remote-audio", MediaKind.Audio, "0");
 }
 

@@ -37,25 +37,7 @@ public class OpusTests
     {
         using var encoder = new OpusAudioEncoder(111, new OpusEncoderSettings { Channels = 2, Bitrate = 64_000 });
         using var decoder = new OpusAudioDecoder(2);
-        var frame = new short[1920];
-        var payload = new byte[1500];
-        var pcm = new short[5760 * 2];
-        var output = new List<short>();
-        var n = 0;
-        for (var i = 0; i < 50; i++)
-        {
-            for (var s = 0; s < 960; s++, n++)
-            {
-                frame[2 * s] = (short)(10_000 * Math.Sin(2 * Math.PI * 440 * n / 48_000));
-                frame[(2 * s) + 1] = (short)(10_000 * Math.Sin(2 * Math.PI * 880 * n / 48_000));
-            }
-
-            var length = encoder.Encode(frame, payload);
-            Assert.Equal(960, decoder.Decode(payload.AsSpan(0, length), pcm));
-            output.AddRange(pcm.AsSpan(0, 1920));
-        }
-
-        var steady = output.Skip(19_200).ToArray();
+        var steady = AudioTestKit.StereoToneRoundTrip(encoder, decoder);
         Assert.InRange(AudioTestKit.DominantFrequency(steady, 48_000, 2, 0), 435, 445);
         Assert.InRange(AudioTestKit.DominantFrequency(steady, 48_000, 2, 1), 875, 885);
     }

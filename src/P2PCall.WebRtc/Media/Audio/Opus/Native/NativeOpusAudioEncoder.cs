@@ -18,15 +18,7 @@ public sealed class NativeOpusAudioEncoder : IAudioEncoder
     public NativeOpusAudioEncoder(byte payloadType, OpusEncoderSettings? settings = null)
     {
         settings ??= new OpusEncoderSettings();
-        if (settings.Channels is not (1 or 2))
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.Channels, "Opus channels must be 1 or 2.");
-        }
-
-        if (settings.Bitrate is < 6_000 or > 510_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), settings.Bitrate, "Opus bitrate must be between 6000 and 510000 bit/s.");
-        }
+        settings.Validate();
 
         OpusLibrary.EnsureAvailable();
         PayloadType = payloadType;
