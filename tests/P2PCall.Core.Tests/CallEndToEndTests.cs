@@ -232,18 +232,19 @@ public class CallEndToEndTests
         await using var pair = await CallPair.StartAsync(eventsOnOwnThread: true);
         pair.B.IncomingCall += (_, e) => _ = e.Session.AcceptAsync();
         var hungUp = new TaskCompletionSource();
-        var caller = await pair.A.CallAsync("B", session => session.StateChanged += (_, e) =>
+        CallerSession? session = null;
+        // An app handler on the peer connection itself, raised on the connection's thread, blocking on hang-up.
+        // It is attached when the connection is created: a handler attached from StateChanged(Connecting) races
+        // the session's queue (the event queue may run before PeerConnection is set or after the fake connected).
+        pair.FactoryA.OnCreated = pc => pc.ConnectionStateChange += (_, _) =>
         {
-            if (e.Current == CallState.Connecting)
+            if (pc.ConnectionState == RTCPeerConnectionState.Connected)
             {
-                // An app handler on the peer connection itself, raised on the connection's thread, blocking on hang-up.
-                session.PeerConnection!.ConnectionStateChange += (_, _) =>
-                {
-                    session.HangupAsync().GetAwaiter().GetResult();
-                    hungUp.TrySetResult();
-                };
+                session!.HangupAsync().GetAwaiter().GetResult();
+                hungUp.TrySetResult();
             }
-        });
+        };
+        var caller = await pair.A.CallAsync("B", s => session = s);
 
         await hungUp.Task.WaitAsync(CallPair.Deadline);
 

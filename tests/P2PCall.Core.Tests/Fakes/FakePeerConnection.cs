@@ -325,6 +325,9 @@ internal sealed class FakePeerConnectionFactory : IPeerConnectionFactory
 {
     public bool EventsOnOwnThread { get; init; }
 
+    /// <summary>Runs on each new connection before the session sees it, so a test can subscribe before any event.</summary>
+    public Action<FakePeerConnection>? OnCreated { get; set; }
+
     public List<FakePeerConnection> Created { get; } = [];
     public RTCConfiguration? LastConfiguration { get; private set; }
 
@@ -332,6 +335,7 @@ internal sealed class FakePeerConnectionFactory : IPeerConnectionFactory
     {
         LastConfiguration = configuration;
         var pc = new FakePeerConnection(EventsOnOwnThread);
+        OnCreated?.Invoke(pc);
         lock (Created)
         {
             Created.Add(pc);
