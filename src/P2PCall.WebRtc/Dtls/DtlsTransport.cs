@@ -30,6 +30,7 @@ internal sealed class DtlsTransport : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly DtlsSendHandler _send;
     private readonly DtlsPlaintextHandler _deliverPlaintext;
+    private readonly DtlsChangeCipherSpecGate? _changeCipherSpecGate;
     private DtlsAeadRecordLayer? _records;
     private readonly TaskCompletionSource<bool> _handshakeDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RTCDtlsTransportState _state;
@@ -71,6 +72,8 @@ internal sealed class DtlsTransport : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _send = send;
         _deliverPlaintext = DeliverPlaintext;
+        // Only a server receives epoch-0 handshake messages and a ChangeCipherSpec in one flight (RFC 6347 §4.2.4 flight 5).
+        _changeCipherSpecGate = role == DtlsRole.Server ? new DtlsChangeCipherSpecGate() : null;
     }
 
     /// <summary>Raised after every state change, with the new state.</summary>
@@ -138,6 +141,9 @@ internal sealed class DtlsTransport : IAsyncDisposable
 
     /// <summary>Datagrams dropped at the receive queue (full or oversize).</summary>
     internal long DroppedDatagrams => _channel.DroppedCount;
+
+    /// <summary>ChangeCipherSpec records kept from BouncyCastle because they came before the rest of their flight.</summary>
+    internal long HeldChangeCipherSpecs => _changeCipherSpecGate?.HeldCount ?? 0;
 
     /// <summary>Application-data records discarded by .NET's record layer (replays, forgeries).</summary>
     internal long DroppedRecords => Volatile.Read(ref _records)?.DroppedRecords ?? 0;
@@ -225,6 +231,27 @@ internal sealed class DtlsTransport : IAsyncDisposable
             }
 
             return;
+        }
+
+        if (_changeCipherSpecGate is { } gate && !_peer.HandshakeComplete)
+        {
+            byte[] kept = ArrayPool<byte>.Shared.Rent(datagram.Length);
+            try
+            {
+                if (!gate.Inspect(datagram, kept, out int keptLength))
+                {
+                    if (keptLength > 0 && DtlsRecordFilter.IsAcceptable(kept.AsSpan(0, keptLength), _peer.MinimumCiphertext))
+                    {
+                        _channel.Enqueue(kept.AsSpan(0, keptLength));
+                    }
+
+                    return;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(kept);
+            }
         }
 
         if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))
