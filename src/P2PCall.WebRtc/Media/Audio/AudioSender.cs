@@ -138,9 +138,12 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
 
             if (!_phaseSet)
             {
-                // The shared clock ticks at its own phase: move our frame boundaries half a frame away from its ticks,
-                // so timer jitter never makes a tick see 0 or 2 frames due. Shifts by less than a frame, either way.
-                _startTimestamp = MediaClockPhase.Align(_time, _startTimestamp, FrameTicks);
+                // The shared clock ticks at its own phase, usually less than a frame after Start. The first tick sends
+                // the first frame (the source has been capturing since getUserMedia), and our frame boundaries sit half
+                // a frame away from the ticks, so timer jitter never makes a tick see 0 or 2 frames due. Aligning
+                // elapsed time to "half a frame" instead left the first tick with nothing due: the first packet went
+                // out one tick later, 20–40 ms after Start rather than 0–20.
+                _startTimestamp = _time.GetTimestamp() - (long)(FrameTicks * 1.5 * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
                 _phaseSet = true;
             }
 

@@ -67,6 +67,30 @@ public class AudioPipelineTests
     }
 
     [Fact]
+    public void The_first_frame_leaves_on_the_first_tick_even_when_it_comes_soon_after_start()
+    {
+        var time = new FakeTimeProvider();
+        // Occupy every shard of the shared clock so the sender under test joins one whose timer already runs.
+        var early = Enumerable.Range(0, Environment.ProcessorCount)
+            .Select(_ => new AudioSender(new ToneAudioSource(), new LoopbackAudioTransport([Opus]), null, time)).ToList();
+        early.ForEach(s => s.Start());
+        time.Advance(TimeSpan.FromMilliseconds(15));
+        var transport = new LoopbackAudioTransport([Opus]);
+        using var sender = new AudioSender(new ToneAudioSource(), transport, null, time);
+        sender.Start();
+
+        time.Advance(TimeSpan.FromMilliseconds(5)); // the shared clock's tick, 5 ms after Start
+        Assert.Single(transport.Sent);
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(Frame);
+        }
+
+        Assert.Equal(11, transport.Sent.Count); // then one per tick, no burst and no gap
+        early.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
     public void Codec_is_the_first_supported_one_with_the_negotiated_payload_type()
     {
         var time = new FakeTimeProvider();
