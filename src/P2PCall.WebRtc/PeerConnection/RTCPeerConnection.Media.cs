@@ -116,6 +116,7 @@ public sealed partial class RTCPeerConnection
     {
         if (!RtpPacket.TryParse(packet, out var rtp, out _))
         {
+            Interlocked.Increment(ref _rtpDroppedUnparsable);
             Interlocked.Increment(ref _srtpDropped);
             return;
         }

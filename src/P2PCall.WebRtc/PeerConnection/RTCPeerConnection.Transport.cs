@@ -29,9 +29,26 @@ public sealed partial class RTCPeerConnection
     private readonly Lock _sendGate = new();
     private readonly Lock _receiveGate = new();
     private long _srtpDropped;
+    private long _srtpDroppedShort;
+    private long _srtpDroppedUnkeyed;
+    private long _rtpDroppedUnparsable;
 
     /// <summary>SRTP/SRTCP packets dropped on receive (authentication failure, replay, malformed).</summary>
     public long SrtpPacketsDropped => Interlocked.Read(ref _srtpDropped);
+
+    /// <summary>Why SRTP/SRTCP packets were dropped, for diagnostics: the receive context's counters and the drops before it.</summary>
+    internal string SrtpDropSummary
+    {
+        get
+        {
+            var counters = _srtpReceive?.Counters;
+            return $"dropped {SrtpPacketsDropped}: shorter than a header {Interlocked.Read(ref _srtpDroppedShort)}, " +
+                $"before keys (no transport or early queue full) {Interlocked.Read(ref _srtpDroppedUnkeyed)}, unparsable RTP {Interlocked.Read(ref _rtpDroppedUnparsable)}, " +
+                (counters is { } c
+                    ? $"receive context: authentication {c.AuthenticationFailures}, replayed {c.Replays}, too old {c.TooOld}, malformed {c.Malformed}, RTP ok {c.RtpUnprotected}, RTCP ok {c.RtcpUnprotected}"
+                    : "no receive context");
+        }
+    }
 
     /// <summary>The negotiated SRTP protection profile (RFC 5764 §4.1.2), 0 before DTLS completes.</summary>
     public ushort SrtpProfile => _dtls?.SrtpProfile ?? 0;
@@ -311,6 +328,7 @@ public sealed partial class RTCPeerConnection
     {
         if (datagram.Length < 12)
         {
+            Interlocked.Increment(ref _srtpDroppedShort);
             Interlocked.Increment(ref _srtpDropped);
             return;
         }
@@ -334,6 +352,7 @@ public sealed partial class RTCPeerConnection
                     }
                     else
                     {
+                        Interlocked.Increment(ref _srtpDroppedUnkeyed);
                         Interlocked.Increment(ref _srtpDropped);
                     }
 
