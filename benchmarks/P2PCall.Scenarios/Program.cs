@@ -4,7 +4,7 @@ namespace P2PCall.Scenarios;
 
 /// <summary>
 /// Whole-call figures (issue 9). Usage: <c>dotnet run -c Release -- [setup] [datachannel] [scale] [chromium] [all]
-/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1] [scale-audio=0|1] [opus=auto|native|managed] [opus-complexity=0..10]</c>. With no scenario named,
+/// [smoke] [runs=N] [json=path] [scale-start=25] [scale-max=800] [step-seconds=10] [bulk-mib=64] [core=0|1] [scale-audio=0|1] [opus=auto|native|managed] [opus-complexity=0..10] [warmup=0|1]</c>. With no scenario named,
 /// <c>setup</c> runs. <c>chromium</c> also runs the .NET ↔ .NET setup and data-channel figures for the ratios, and
 /// only inside a loopback-only network namespace.
 /// </summary>
@@ -82,7 +82,7 @@ public static class Program
 /// <summary>Command-line settings shared by the scenarios.</summary>
 internal sealed record ScenarioOptions(
     IReadOnlyList<string> Scenarios, int Runs, string? JsonPath, int ScaleStart, int ScaleMax, double StepSeconds, int BulkMiB, bool CoreRow, bool ScaleAudio,
-    P2PCall.WebRtc.Media.Audio.OpusImplementation Opus, int? OpusComplexity)
+    P2PCall.WebRtc.Media.Audio.OpusImplementation Opus, int? OpusComplexity, bool WarmUp)
 {
     public static ScenarioOptions Parse(string[] args)
     {
@@ -112,7 +112,10 @@ internal sealed record ScenarioOptions(
             // opus=: which Opus every call of the run uses (AudioCodecs.DefaultOpusImplementation), for before/after figures.
             Enum.TryParse<P2PCall.WebRtc.Media.Audio.OpusImplementation>(Value(args, "opus"), ignoreCase: true, out var opus) ? opus : default,
             // opus-complexity=: the encoder complexity of every sender of the run (AudioCodecs.DefaultEncoderOptions); default 5.
-            int.TryParse(Value(args, "opus-complexity"), CultureInfo.InvariantCulture, out var complexity) ? Math.Clamp(complexity, 0, 10) : null);
+            int.TryParse(Value(args, "opus-complexity"), CultureInfo.InvariantCulture, out var complexity) ? Math.Clamp(complexity, 0, 10) : null,
+            // warmup=1: run RTCPeerConnectionWarmUp (what AddP2PCall's hosted service does at host start) before the
+            // first call, so the "cold" figure is the first call of an app whose host has started.
+            Int(args, "warmup", 0) != 0);
     }
 
     private static string? Value(string[] args, string name) =>

@@ -82,7 +82,22 @@ internal sealed class Report
         $"server GC {System.Runtime.GCSettings.IsServerGC}, Opus " +
         (P2PCall.WebRtc.Media.Audio.AudioCodecs.UsesNativeOpus(P2PCall.WebRtc.Media.Audio.OpusImplementation.Auto)
             ? $"native ({P2PCall.WebRtc.Media.Audio.Opus.Native.OpusLibrary.Version})" : "managed (Concentus)") +
-        $" complexity {P2PCall.WebRtc.Media.Audio.AudioCodecs.DefaultEncoderOptions.OpusComplexity}";
+        $" complexity {P2PCall.WebRtc.Media.Audio.AudioCodecs.DefaultEncoderOptions.OpusComplexity}, ReadyToRun {(IsReadyToRun(typeof(P2PCall.WebRtc.RTCPeerConnection).Assembly) ? "yes" : "no")}";
+
+    /// <summary>Whether the assembly carries precompiled (ReadyToRun) code: its CLI header has a managed native header.</summary>
+    private static bool IsReadyToRun(System.Reflection.Assembly assembly)
+    {
+        try
+        {
+            using var stream = File.OpenRead(assembly.Location);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            return pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     public string ToMarkdown(string command)
     {
