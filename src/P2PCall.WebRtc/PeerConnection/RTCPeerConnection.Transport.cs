@@ -159,32 +159,8 @@ public sealed partial class RTCPeerConnection
                     _srtpSend = send;
                 }
 
-                var early = new List<(byte[] Packet, int Length, bool IsRtcp)>();
-                lock (_receiveGate)
-                {
-                    _srtpReceive = receive;
-                    // The peer may start sending the moment its side of the handshake ends, a little before ours does.
-                    // The held packets are unprotected before the keys are published to the receive thread, so its newer
-                    // packets cannot push them out of the replay window (RFC 3711 §3.3.2) while they wait.
-                    foreach (var datagram in _earlySrtp)
-                    {
-                        var isRtcp = datagram[1] is >= 192 and <= 223; // RFC 5761 §4
-                        var status = isRtcp ? receive.UnprotectRtcp(datagram, out var length) : receive.UnprotectRtp(datagram, out length);
-                        if (status == SrtpStatus.Ok)
-                        {
-                            early.Add((datagram, length, isRtcp));
-                        }
-                        else
-                        {
-                            Interlocked.Increment(ref _srtpDropped);
-                        }
-                    }
-
-                    _earlySrtp.Clear();
-                }
-
                 StartRtcp();
-                DeliverEarlySrtp(early);
+                DeliverEarlySrtpThenPublish(receive);
             }
         }
 
@@ -297,11 +273,61 @@ public sealed partial class RTCPeerConnection
         }
     }
 
-    private void DeliverEarlySrtp(List<(byte[] Packet, int Length, bool IsRtcp)> early)
+    /// <summary>
+    /// Delivers the SRTP that arrived before our keys, then hands the receive keys to the socket thread. The peer may
+    /// start sending the moment its side of the handshake ends, a little before ours does. Until the keys are published
+    /// the socket thread keeps queueing, and this thread unprotects and delivers the queue batch by batch, so packets
+    /// reach the tracks in arrival order and from one thread at a time; the held packets are unprotected before any
+    /// newer one, so they cannot be pushed out of the replay window (RFC 3711 §3.3.2) while they wait.
+    /// </summary>
+    private void DeliverEarlySrtpThenPublish(SrtpContext receive)
     {
-        if (early.Count == 0 || !TryEnterReceive(out var outer))
+        while (true)
         {
-            return;
+            var early = new List<(byte[] Packet, int Length, bool IsRtcp)>();
+            lock (_receiveGate)
+            {
+                if (_earlySrtp.Count == 0)
+                {
+                    _srtpReceive = receive; // from here on the socket thread unprotects and delivers
+                    return;
+                }
+
+                foreach (var datagram in _earlySrtp)
+                {
+                    var isRtcp = datagram[1] is >= 192 and <= 223; // RFC 5761 §4
+                    var status = isRtcp ? receive.UnprotectRtcp(datagram, out var length) : receive.UnprotectRtp(datagram, out length);
+                    if (status == SrtpStatus.Ok)
+                    {
+                        early.Add((datagram, length, isRtcp));
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _srtpDropped);
+                    }
+                }
+
+                _earlySrtp.Clear();
+            }
+
+            if (!DeliverEarlySrtp(early))
+            {
+                lock (_receiveGate)
+                {
+                    _srtpReceive = receive; // closing: nothing is delivered any more either way
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>Delivers unprotected early packets; false when the connection is closing.</summary>
+    private bool DeliverEarlySrtp(List<(byte[] Packet, int Length, bool IsRtcp)> early)
+    {
+        if (!TryEnterReceive(out var outer))
+        {
+            return false;
         }
 
         try
@@ -322,6 +348,8 @@ public sealed partial class RTCPeerConnection
         {
             ExitReceive(outer);
         }
+
+        return true;
     }
 
     private void UnprotectAndDeliver(ReadOnlySpan<byte> datagram)
