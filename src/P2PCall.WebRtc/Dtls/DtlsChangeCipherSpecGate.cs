@@ -27,7 +27,7 @@ internal sealed class DtlsChangeCipherSpecGate
     private const byte ChangeCipherSpec = 20;
     private const byte Handshake = 22;
     private const int HandshakeHeaderLength = 12; // RFC 6347 §4.2.2
-    private const int MaxTrackedMessages = 32;     // a DTLS 1.2 handshake has far fewer
+    private const int MaxTrackedMessages = 16;     // message_seq values tracked from the first; a DTLS 1.2 handshake has ~8
     private const int MaxMessageLength = 1 << 16;  // larger handshake messages are not tracked (never complete)
     private const int RecordMemory = 64;
 
@@ -66,8 +66,9 @@ internal sealed class DtlsChangeCipherSpecGate
                 ushort epoch = BinaryPrimitives.ReadUInt16BigEndian(header[3..]);
                 ulong sequence = ReadUInt48(header[5..]);
                 bool pass = true;
-                if (epoch == 0 && header[0] == Handshake)
+                if (epoch == 0 && header[0] == Handshake && end == at + DtlsRecordFilter.RecordHeaderLength + length)
                 {
+                    // Only whole records: BouncyCastle discards a truncated one, so its fragments never count.
                     Track(sequence, record[DtlsRecordFilter.RecordHeaderLength..]);
                 }
                 else if (epoch == 0 && header[0] == ChangeCipherSpec)
@@ -137,10 +138,14 @@ internal sealed class DtlsChangeCipherSpecGate
                 return; // malformed: BouncyCastle drops it; so do we
             }
 
-            if (length <= MaxMessageLength && (_messages.Count < MaxTrackedMessages || _messages.ContainsKey(messageSeq)))
+            // A handshake has a handful of messages from the first (message_seq 0, the ClientHello): far-off sequence
+            // numbers (injected, or garbage) are not tracked, so they can neither fill the table nor hold the gate shut.
+            bool near = _firstMessage == int.MaxValue ? messageSeq < MaxTrackedMessages : Math.Abs(messageSeq - _firstMessage) < MaxTrackedMessages;
+            if (length <= MaxMessageLength && near)
             {
-                if (!_messages.TryGetValue(messageSeq, out var coverage))
+                if (!_messages.TryGetValue(messageSeq, out var coverage) || coverage.Length != length)
                 {
+                    // First sight, or a length that disagrees with an earlier fragment: start over with this one.
                     coverage = new Coverage(length);
                     _messages[messageSeq] = coverage;
                 }
@@ -170,6 +175,8 @@ internal sealed class DtlsChangeCipherSpecGate
     private sealed class Coverage(int length)
     {
         private readonly List<(int Start, int End)> _ranges = [];
+
+        public int Length => length;
 
         public bool Complete => length == 0 ? _seen : _ranges.Count == 1 && _ranges[0].Start == 0 && _ranges[0].End >= length;
 

@@ -238,15 +238,24 @@ internal sealed class DtlsTransport : IAsyncDisposable
             byte[] kept = ArrayPool<byte>.Shared.Rent(datagram.Length);
             try
             {
-                if (!gate.Inspect(datagram, kept, out int keptLength))
+                // Inspected and queued in one step: two receiving threads (two ICE pairs) cannot queue a CCS the gate
+                // let through ahead of the CertificateVerify it was waiting for.
+                lock (gate)
                 {
-                    if (keptLength > 0 && DtlsRecordFilter.IsAcceptable(kept.AsSpan(0, keptLength), _peer.MinimumCiphertext))
+                    if (!gate.Inspect(datagram, kept, out int keptLength))
                     {
-                        _channel.Enqueue(kept.AsSpan(0, keptLength));
+                        if (keptLength > 0 && DtlsRecordFilter.IsAcceptable(kept.AsSpan(0, keptLength), _peer.MinimumCiphertext))
+                        {
+                            _channel.Enqueue(kept.AsSpan(0, keptLength));
+                        }
                     }
-
-                    return;
+                    else if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))
+                    {
+                        _channel.Enqueue(datagram);
+                    }
                 }
+
+                return;
             }
             finally
             {

@@ -17,6 +17,7 @@ public sealed partial class RTCPeerConnection
 {
     private const int MaxEarlyDtlsDatagrams = 32;
     private const int MaxEarlySrtpDatagrams = 128;
+    private const int MaxEarlyDeliveryRounds = 8;
     private readonly Queue<byte[]> _earlySrtp = new();
     private readonly Queue<byte[]> _earlyDtls = new();
     private RemoteTransportInfo? _remoteTransport;
@@ -278,55 +279,83 @@ public sealed partial class RTCPeerConnection
     /// start sending the moment its side of the handshake ends, a little before ours does. Until the keys are published
     /// the socket thread keeps queueing, and this thread unprotects and delivers the queue batch by batch, so packets
     /// reach the tracks in arrival order and from one thread at a time; the held packets are unprotected before any
-    /// newer one, so they cannot be pushed out of the replay window (RFC 3711 §3.3.2) while they wait.
+    /// newer one, so they cannot be pushed out of the replay window (RFC 3711 §3.3.2) while they wait. After
+    /// <see cref="MaxEarlyDeliveryRounds"/> batches (a sender faster than the handlers) the keys are published with the
+    /// last batch taken, which is then delivered alongside the socket thread.
     /// </summary>
     private void DeliverEarlySrtpThenPublish(SrtpContext receive)
     {
-        while (true)
+        var published = false;
+        try
         {
-            var early = new List<(byte[] Packet, int Length, bool IsRtcp)>();
-            lock (_receiveGate)
+            for (var round = 1; !published; round++)
             {
-                if (_earlySrtp.Count == 0)
+                var early = new List<(byte[] Packet, int Length, bool IsRtcp)>();
+                lock (_receiveGate)
                 {
-                    _srtpReceive = receive; // from here on the socket thread unprotects and delivers
-                    return;
+                    foreach (var datagram in _earlySrtp)
+                    {
+                        var isRtcp = datagram[1] is >= 192 and <= 223; // RFC 5761 §4
+                        var status = isRtcp ? receive.UnprotectRtcp(datagram, out var length) : receive.UnprotectRtp(datagram, out length);
+                        if (status == SrtpStatus.Ok)
+                        {
+                            early.Add((datagram, length, isRtcp));
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref _srtpDropped);
+                        }
+                    }
+
+                    _earlySrtp.Clear();
+                    if (early.Count == 0 || round >= MaxEarlyDeliveryRounds)
+                    {
+                        PublishReceiveKeysLocked(receive);
+                        published = true;
+                    }
                 }
 
-                foreach (var datagram in _earlySrtp)
+                if (!DeliverEarlySrtp(early))
                 {
-                    var isRtcp = datagram[1] is >= 192 and <= 223; // RFC 5761 §4
-                    var status = isRtcp ? receive.UnprotectRtcp(datagram, out var length) : receive.UnprotectRtp(datagram, out length);
-                    if (status == SrtpStatus.Ok)
-                    {
-                        early.Add((datagram, length, isRtcp));
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref _srtpDropped);
-                    }
+                    return; // closing
                 }
-
-                _earlySrtp.Clear();
             }
-
-            if (!DeliverEarlySrtp(early))
+        }
+        finally
+        {
+            if (!published)
             {
                 lock (_receiveGate)
                 {
-                    _srtpReceive = receive; // closing: nothing is delivered any more either way
+                    PublishReceiveKeysLocked(receive);
                 }
-
-                return;
             }
         }
     }
 
-    /// <summary>Delivers unprotected early packets; false when the connection is closing.</summary>
+    /// <summary>Hands the receive keys to the socket thread; disposes them instead once the connection is closing (the teardown has run or will find them).</summary>
+    private void PublishReceiveKeysLocked(SrtpContext receive)
+    {
+        if (IsClosed)
+        {
+            receive.Dispose();
+            return;
+        }
+
+        _srtpReceive = receive; // from here on the socket thread unprotects and delivers
+    }
+
+    /// <summary>Delivers unprotected early packets; false (the rest counted as dropped) when the connection is closing.</summary>
     private bool DeliverEarlySrtp(List<(byte[] Packet, int Length, bool IsRtcp)> early)
     {
+        if (early.Count == 0)
+        {
+            return true;
+        }
+
         if (!TryEnterReceive(out var outer))
         {
+            Interlocked.Add(ref _srtpDropped, early.Count);
             return false;
         }
 
@@ -334,13 +363,22 @@ public sealed partial class RTCPeerConnection
         {
             foreach (var (packet, length, isRtcp) in early)
             {
-                if (isRtcp)
+                try
                 {
-                    OnRtcp(packet.AsSpan(0, length));
+                    if (isRtcp)
+                    {
+                        OnRtcp(packet.AsSpan(0, length));
+                    }
+                    else
+                    {
+                        OnRtp(packet.AsSpan(0, length));
+                    }
                 }
-                else
+#pragma warning disable CA1031 // a throwing track handler must not stop the rest, nor the keys' hand-over (the socket thread catches too)
+                catch (Exception e)
+#pragma warning restore CA1031
                 {
-                    OnRtp(packet.AsSpan(0, length));
+                    OnBackgroundError(e);
                 }
             }
         }

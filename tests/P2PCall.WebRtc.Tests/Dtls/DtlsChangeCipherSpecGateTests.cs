@@ -119,6 +119,48 @@ public class DtlsChangeCipherSpecGateTests
     }
 
     [Fact]
+    public void Injected_far_off_messages_cannot_hold_the_gate_shut()
+    {
+        var gate = new DtlsChangeCipherSpecGate();
+        Passes(gate, Handshake(0, 1, 0, 40), out _); // ClientHello
+        for (ushort seq = 100; seq < 140; seq++)
+        {
+            Passes(gate, Record(22, 0, 50, Fragment(15, 500, seq, 0, 10)), out _); // incomplete, far from the handshake
+        }
+
+        Passes(gate, Handshake(1, 11, 1, 300), out _);
+        Passes(gate, Handshake(2, 16, 2, 40), out _);
+        Passes(gate, Handshake(3, 15, 3, 80), out _);
+
+        Assert.True(Passes(gate, ChangeCipherSpec(4), out _));
+    }
+
+    [Fact]
+    public void A_fragment_with_a_wrong_length_is_replaced_by_the_real_message()
+    {
+        var gate = new DtlsChangeCipherSpecGate();
+        Passes(gate, Handshake(0, 1, 0, 40), out _);
+        Passes(gate, Record(22, 0, 1, Fragment(15, 5000, 3, 0, 10)), out _); // injected: CertificateVerify "5000 bytes"
+        Passes(gate, Handshake(2, 11, 1, 300), out _);
+        Passes(gate, Handshake(3, 16, 2, 40), out _);
+        Passes(gate, Handshake(4, 15, 3, 80), out _); // the real one
+
+        Assert.True(Passes(gate, ChangeCipherSpec(5), out _));
+    }
+
+    [Fact]
+    public void Fragments_of_a_truncated_record_do_not_count()
+    {
+        var gate = AfterClientHelloAndFlight(withCertificateVerify: false);
+        var certificateVerify = Handshake(3, 15, 3, 80);
+        var truncated = certificateVerify[..^1]; // the record header still claims the full length
+
+        Passes(gate, truncated, out _);
+
+        Assert.False(Passes(gate, ChangeCipherSpec(4), out _));
+    }
+
+    [Fact]
     public void Malformed_and_truncated_records_never_throw()
     {
         var gate = AfterClientHelloAndFlight(withCertificateVerify: true);
