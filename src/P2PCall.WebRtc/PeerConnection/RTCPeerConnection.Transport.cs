@@ -37,6 +37,21 @@ public sealed partial class RTCPeerConnection
     /// <summary>SRTP/SRTCP packets dropped on receive (authentication failure, replay, malformed).</summary>
     public long SrtpPacketsDropped => Interlocked.Read(ref _srtpDropped);
 
+    /// <summary>Tests only: runs on the DTLS thread after the handshake, before the early SRTP is delivered and the receive keys are published.</summary>
+    internal Action? TestHookBeforeReceiveKeys { get; set; }
+
+    /// <summary>Tests only: SRTP datagrams waiting for the receive keys.</summary>
+    internal int EarlySrtpQueued
+    {
+        get
+        {
+            lock (_receiveGate)
+            {
+                return _earlySrtp.Count;
+            }
+        }
+    }
+
     /// <summary>Why SRTP/SRTCP packets were dropped, for diagnostics: the receive context's counters and the drops before it.</summary>
     internal string SrtpDropSummary
     {
@@ -161,6 +176,7 @@ public sealed partial class RTCPeerConnection
                 }
 
                 StartRtcp();
+                TestHookBeforeReceiveKeys?.Invoke();
                 DeliverEarlySrtpThenPublish(receive);
             }
         }
