@@ -22,7 +22,7 @@ internal delegate void DtlsApplicationDataHandler(ReadOnlySpan<byte> data);
 /// dispose the transport. BouncyCastle times retransmissions on its own wall clock; the handshake timeout
 /// uses the injected <see cref="TimeProvider"/>.
 /// </remarks>
-internal sealed class DtlsTransport : IAsyncDisposable
+internal sealed partial class DtlsTransport : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly DtlsPeerContext _peer;
@@ -153,11 +153,6 @@ internal sealed class DtlsTransport : IAsyncDisposable
 
     private bool IsConnectedOrLater => _peer.HandshakeComplete && Error is null;
 
-    /// <summary>RFC 7983 §7: a datagram whose first byte is 20..63 is DTLS.</summary>
-    /// <param name="datagram">A received datagram.</param>
-    /// <returns>Whether to hand it to <see cref="OnDatagram"/>.</returns>
-    public static bool IsDtlsPacket(ReadOnlySpan<byte> datagram) => !datagram.IsEmpty && datagram[0] is >= 20 and <= 63;
-
     /// <summary>Starts the handshake on a dedicated thread and the handshake-timeout timer.</summary>
     /// <exception cref="InvalidStateException">Already started or closed.</exception>
     public void Start()
@@ -198,74 +193,6 @@ internal sealed class DtlsTransport : IAsyncDisposable
         if (!connected)
         {
             throw Error ?? (Exception)new InvalidStateException("The DTLS transport was closed before it connected.");
-        }
-    }
-
-    /// <summary>
-    /// Feeds a datagram from the layer below (the caller checked <see cref="IsDtlsPacket"/> and that it came
-    /// from the selected remote address). Never blocks and never throws; excess datagrams are dropped.
-    /// Datagrams that arrive before <see cref="Start"/> are kept, so a ClientHello that beats our own
-    /// ICE state is not lost.
-    /// </summary>
-    /// <param name="datagram">The datagram; copied.</param>
-    public void OnDatagram(ReadOnlySpan<byte> datagram)
-    {
-        if (Volatile.Read(ref _records) is { } records && datagram.Length <= _peer.Options.MaxReceiveDatagramSize)
-        {
-            // Application data is opened here, on the caller's thread: no copy into the DTLS thread's queue. Other
-            // records of the datagram (rare after the handshake) go on to BouncyCastle.
-            byte[] scratch = ArrayPool<byte>.Shared.Rent(datagram.Length);
-            byte[] rest = ArrayPool<byte>.Shared.Rent(datagram.Length);
-            try
-            {
-                int kept = records.Open(datagram, scratch, rest, _deliverPlaintext);
-                if (kept > 0 && DtlsRecordFilter.IsAcceptable(rest.AsSpan(0, kept), _peer.MinimumCiphertext))
-                {
-                    _channel.Enqueue(rest.AsSpan(0, kept));
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-                ArrayPool<byte>.Shared.Return(rest);
-            }
-
-            return;
-        }
-
-        if (_changeCipherSpecGate is { } gate && !_peer.HandshakeComplete)
-        {
-            byte[] kept = ArrayPool<byte>.Shared.Rent(datagram.Length);
-            try
-            {
-                // Inspected and queued in one step: two receiving threads (two ICE pairs) cannot queue a CCS the gate
-                // let through ahead of the CertificateVerify it was waiting for.
-                lock (gate)
-                {
-                    if (!gate.Inspect(datagram, kept, out int keptLength))
-                    {
-                        if (keptLength > 0 && DtlsRecordFilter.IsAcceptable(kept.AsSpan(0, keptLength), _peer.MinimumCiphertext))
-                        {
-                            _channel.Enqueue(kept.AsSpan(0, keptLength));
-                        }
-                    }
-                    else if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))
-                    {
-                        _channel.Enqueue(datagram);
-                    }
-                }
-
-                return;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(kept);
-            }
-        }
-
-        if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))
-        {
-            _channel.Enqueue(datagram);
         }
     }
 
@@ -481,47 +408,6 @@ internal sealed class DtlsTransport : IAsyncDisposable
         }
     }
 
-    private void ReceiveLoop(BcDtlsTransport dtls)
-    {
-        byte[] buffer = new byte[dtls.GetReceiveLimit()];
-        while (true)
-        {
-            int received;
-            try
-            {
-                received = dtls.Receive(buffer, 0, buffer.Length, 0); // 0: wait until data or close
-            }
-#pragma warning disable CA1031 // sorted into closed / failed below
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Finish(e, handshake: false);
-                return;
-            }
-
-            if (received <= 0)
-            {
-                if (_channel.IsClosed)
-                {
-                    Finish(null, handshake: false);
-                    return;
-                }
-
-                continue;
-            }
-
-            try
-            {
-                ApplicationDataReceived?.Invoke(buffer.AsSpan(0, received));
-            }
-#pragma warning disable CA1031 // a faulty consumer must not take the transport down
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-        }
-    }
-
     /// <summary>Ends the thread's work: closed when we or the peer closed cleanly, failed otherwise.</summary>
     private void Finish(Exception? exception, bool handshake)
     {
@@ -588,19 +474,6 @@ internal sealed class DtlsTransport : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void DeliverPlaintext(ReadOnlySpan<byte> plaintext)
-    {
-        try
-        {
-            ApplicationDataReceived?.Invoke(plaintext);
-        }
-#pragma warning disable CA1031 // a faulty consumer must not take the transport down
-        catch (Exception)
-#pragma warning restore CA1031
-        {
         }
     }
 
