@@ -203,7 +203,7 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
     /// <summary>Authenticates and decrypts one record into <paramref name="plaintext"/>; -1 to discard it.</summary>
     private int Open(ReadOnlySpan<byte> record, Span<byte> plaintext)
     {
-        ulong sequence = ReadSequence(record);
+        ulong sequence = DtlsRecordFilter.ReadSequence(record);
         var body = record[HeaderLength..];
         int explicitNonce = ExplicitNonceLength;
         int length = body.Length - explicitNonce - TagLength;
@@ -275,9 +275,6 @@ internal sealed class DtlsAeadRecordLayer : IDisposable
             nonce[4 + i] ^= epochAndSequence[i];
         }
     }
-
-    private static ulong ReadSequence(ReadOnlySpan<byte> record) =>
-        ((ulong)BinaryPrimitives.ReadUInt16BigEndian(record.Slice(5, 2)) << 32) | BinaryPrimitives.ReadUInt32BigEndian(record.Slice(7, 4));
 
     private static void WriteUInt48(Span<byte> destination, ulong value)
     {

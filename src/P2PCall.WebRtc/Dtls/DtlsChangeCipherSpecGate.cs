@@ -64,7 +64,7 @@ internal sealed class DtlsChangeCipherSpecGate
                 int end = Math.Min(datagram.Length, at + DtlsRecordFilter.RecordHeaderLength + length);
                 var record = datagram[at..end];
                 ushort epoch = BinaryPrimitives.ReadUInt16BigEndian(header[3..]);
-                ulong sequence = ReadUInt48(header[5..]);
+                ulong sequence = DtlsRecordFilter.ReadSequence(header);
                 bool pass = true;
                 if (epoch == 0 && header[0] == Handshake && end == at + DtlsRecordFilter.RecordHeaderLength + length)
                 {
@@ -99,9 +99,6 @@ internal sealed class DtlsChangeCipherSpecGate
 
         return unchanged;
     }
-
-    private static ulong ReadUInt48(ReadOnlySpan<byte> b) =>
-        ((ulong)BinaryPrimitives.ReadUInt16BigEndian(b) << 32) | BinaryPrimitives.ReadUInt32BigEndian(b[2..]);
 
     private bool MayPass(ulong sequence)
     {

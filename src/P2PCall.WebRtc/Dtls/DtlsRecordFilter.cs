@@ -12,6 +12,12 @@ internal static class DtlsRecordFilter
     /// <summary>The DTLS record header: type, version, epoch, sequence number, length (RFC 6347 §4.1).</summary>
     public const int RecordHeaderLength = 13;
 
+    /// <summary>The 48-bit sequence number of the record that starts <paramref name="record"/> (RFC 6347 §4.1; bytes 5–10).</summary>
+    /// <param name="record">At least <see cref="RecordHeaderLength"/> bytes.</param>
+    /// <returns>The sequence number.</returns>
+    public static ulong ReadSequence(ReadOnlySpan<byte> record) =>
+        ((ulong)BinaryPrimitives.ReadUInt16BigEndian(record.Slice(5, 2)) << 32) | BinaryPrimitives.ReadUInt32BigEndian(record.Slice(7, 4));
+
     /// <summary>RFC 5288 AES-GCM: 8-byte explicit nonce + 16-byte tag.</summary>
     public const int AesGcmMinimumCiphertext = 24;
 

@@ -52,16 +52,10 @@ internal sealed partial class DtlsTransport
                 // let through ahead of the CertificateVerify it was waiting for.
                 lock (gate)
                 {
-                    if (!gate.Inspect(datagram, kept, out int keptLength))
+                    ReadOnlySpan<byte> pass = gate.Inspect(datagram, kept, out int keptLength) ? datagram : kept.AsSpan(0, keptLength);
+                    if (!pass.IsEmpty && DtlsRecordFilter.IsAcceptable(pass, _peer.MinimumCiphertext))
                     {
-                        if (keptLength > 0 && DtlsRecordFilter.IsAcceptable(kept.AsSpan(0, keptLength), _peer.MinimumCiphertext))
-                        {
-                            _channel.Enqueue(kept.AsSpan(0, keptLength));
-                        }
-                    }
-                    else if (DtlsRecordFilter.IsAcceptable(datagram, _peer.MinimumCiphertext))
-                    {
-                        _channel.Enqueue(datagram);
+                        _channel.Enqueue(pass);
                     }
                 }
 

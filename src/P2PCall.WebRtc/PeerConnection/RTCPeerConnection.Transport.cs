@@ -5,6 +5,7 @@ using P2PCall.WebRtc.Ice;
 using IceGathering = P2PCall.WebRtc.Ice.IceGatheringState;
 using IceState = P2PCall.WebRtc.Ice.IceConnectionState;
 using P2PCall.WebRtc.Jsep;
+using P2PCall.WebRtc.Rtcp;
 using P2PCall.WebRtc.Srtp;
 
 namespace P2PCall.WebRtc;
@@ -311,7 +312,7 @@ public sealed partial class RTCPeerConnection
                 {
                     foreach (var datagram in _earlySrtp)
                     {
-                        var isRtcp = datagram[1] is >= 192 and <= 223; // RFC 5761 §4
+                        var isRtcp = RtcpDemultiplexer.IsRtcp(datagram);
                         var status = isRtcp ? receive.UnprotectRtcp(datagram, out var length) : receive.UnprotectRtp(datagram, out length);
                         if (status == SrtpStatus.Ok)
                         {
@@ -420,8 +421,7 @@ public sealed partial class RTCPeerConnection
         {
             datagram.CopyTo(buffer);
             var packet = buffer.AsSpan(0, datagram.Length);
-            // RFC 5761 §4: RTCP packet types 192–223 share the second byte's range with no RTP payload type in use.
-            var isRtcp = datagram[1] is >= 192 and <= 223;
+            var isRtcp = RtcpDemultiplexer.IsRtcp(datagram); // RFC 5761 §4
             int length;
             lock (_receiveGate)
             {
