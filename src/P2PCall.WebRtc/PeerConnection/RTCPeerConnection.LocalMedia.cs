@@ -16,7 +16,7 @@ public sealed partial class RTCPeerConnection
     private bool _mediaStarted;
 
     /// <summary>
-    /// Starts the senders on the thread pool once the transport is secure. Nothing is encoded before anyone can
+    /// Starts the senders on a thread of their own once the transport is secure. Nothing is encoded before anyone can
     /// send it, and the connection reports connected without waiting for the encoders to be set up (a 640×480 VP8
     /// encoder took ~20 ms on the DTLS thread, which delayed "connected" by as much); audio starts first.
     /// </summary>
@@ -30,7 +30,10 @@ public sealed partial class RTCPeerConnection
             }
 
             _mediaStarted = true;
-            _mediaStart = Task.Run(StartLocalMedia);
+            // On a thread of its own, not a pool worker: creating two VP8 encoders takes ~20 ms of CPU per side, and on
+            // the two workers of a 2-core machine that held back the socket receive loops and the media clock (the first
+            // audio packet waited up to 40 ms to be read).
+            _mediaStart = Task.Factory.StartNew(StartLocalMedia, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 

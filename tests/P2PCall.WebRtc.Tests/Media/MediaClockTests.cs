@@ -13,16 +13,16 @@ public class MediaClockTests
     {
         public int Ticks;
 
-        public void OnTick() => Ticks++;
+        public void OnTick(long now) => Ticks++;
     }
 
     private sealed class Thrower : IMediaClockTarget
     {
-        public void OnTick() => throw new InvalidOperationException("bug");
+        public void OnTick(long now) => throw new InvalidOperationException("bug");
     }
 
     [Fact]
-    public void Every_target_is_ticked_once_per_20_ms_and_never_after_unsubscribing()
+    public void Every_target_is_ticked_once_per_5_ms_and_never_after_unsubscribing()
     {
         var time = new FakeTimeProvider();
         var targets = Enumerable.Range(0, 7).Select(_ => new Counter()).ToArray();
@@ -30,13 +30,13 @@ public class MediaClockTests
 
         for (var i = 0; i < 10; i++)
         {
-            time.Advance(TimeSpan.FromMilliseconds(20));
+            time.Advance(TimeSpan.FromMilliseconds(5));
         }
 
         Assert.All(targets, t => Assert.Equal(10, t.Ticks));
         subscriptions[3].Dispose();
         subscriptions[3].Dispose(); // twice is fine
-        time.Advance(TimeSpan.FromMilliseconds(20));
+        time.Advance(TimeSpan.FromMilliseconds(5));
         Assert.Equal(10, targets[3].Ticks);
         Assert.Equal(11, targets[4].Ticks);
 
@@ -60,34 +60,14 @@ public class MediaClockTests
 
         for (var i = 0; i < 5; i++)
         {
-            time.Advance(TimeSpan.FromMilliseconds(20));
+            time.Advance(TimeSpan.FromMilliseconds(5));
         }
 
         Assert.Equal(5, counter.Ticks);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(10)]
-    [InlineData(19)]
-    public void Align_puts_the_tick_in_the_middle_of_a_frame_without_changing_the_frames_elapsed(int offsetMs)
-    {
-        var time = new FakeTimeProvider();
-        var start = time.GetTimestamp();
-        time.Advance(TimeSpan.FromMilliseconds(40 + offsetMs));
-        var frame = TimeSpan.FromMilliseconds(20).Ticks;
-
-        var aligned = MediaClockPhase.Align(time, start, frame);
-
-        var elapsed = time.GetElapsedTime(aligned).Ticks;
-        Assert.Equal(2, elapsed / frame);
-        Assert.Equal(frame / 2, elapsed % frame);
-    }
-
     [Fact]
-    public void A_sender_started_between_ticks_sends_exactly_one_frame_per_tick()
+    public void A_sender_started_between_ticks_sends_its_first_frame_at_start_then_one_every_20_ms()
     {
         var time = new FakeTimeProvider();
         // Occupy every shard so the sender joins a clock that started 7 ms before it.
@@ -96,17 +76,26 @@ public class MediaClockTests
         var transport = new LoopbackAudioTransport([Pcmu]);
         using var sender = new AudioSender(new ToneAudioSource(440, 8000, 1), transport, null, time);
         sender.Start();
+        Assert.Equal(1, sender.FramesSent); // frame 0 leaves from Start (at 7 ms), not on a tick
 
-        var perTick = new List<long>();
-        for (var i = 0; i < 50; i++)
+        // Step from tick to tick (FakeTimeProvider runs the callbacks of one Advance at its end time).
+        time.Advance(TimeSpan.FromMilliseconds(3));
+        var sentAtMs = new List<int>();
+        for (var ms = 10; ms < 1010; ms += 5)
         {
             var before = sender.FramesSent;
-            time.Advance(TimeSpan.FromMilliseconds(20));
-            perTick.Add(sender.FramesSent - before);
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            if (sender.FramesSent != before)
+            {
+                Assert.Equal(1, sender.FramesSent - before);
+                sentAtMs.Add(ms + 5);
+            }
         }
 
-        Assert.All(perTick.Skip(1), n => Assert.Equal(1, n));
-        Assert.InRange(sender.FramesSent, 49, 50);
+        // Frame 1 is due 20 ms after Start (27 ms) and leaves on the tick at 30; then one every 20 ms, no burst, no gap.
+        Assert.Equal(30, sentAtMs[0]);
+        Assert.All(sentAtMs.Zip(sentAtMs.Skip(1)), pair => Assert.Equal(20, pair.Second - pair.First));
+        Assert.Equal(51, sender.FramesSent); // frames 0–50: frame 50 is due at 1,007 ms
         foreach (var s in others)
         {
             s.Dispose();

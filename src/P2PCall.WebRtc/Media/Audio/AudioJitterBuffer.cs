@@ -19,10 +19,13 @@ public enum JitterBufferSlot
 public sealed class AudioJitterBufferOptions
 {
     /// <summary>
-    /// The delay playout starts with. Default 20 ms (one frame), so the first audio plays as soon as it arrives; on a
-    /// jittery path each underrun then adds a frame of delay, up to where the path needs it (as NetEq starts low).
+    /// The delay playout starts with: an <see cref="AudioReceiver"/> plays the first packet this long after it arrived,
+    /// and pulls one frame every 20 ms from there; pulled by hand, the buffer starts once this much audio is buffered
+    /// (at least one frame) or after as many pulls. Default 10 ms, half a frame: room for the send and playout
+    /// clocks' own jitter on a quiet path; on a jittery path each underrun then adds a frame of delay, up to where the
+    /// path needs it (as NetEq starts low).
     /// </summary>
-    public TimeSpan StartDelay { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan StartDelay { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The delay a burst is drained back to (held delay above it for a second loses a frame). Default 60 ms.</summary>
     public TimeSpan TargetDelay { get; init; } = TimeSpan.FromMilliseconds(60);

@@ -33,7 +33,8 @@ public readonly record struct AudioReceiverStatistics(
 /// <summary>
 /// The audio receive path: RTP packets of a <see cref="RemoteMediaStreamTrack"/> go into a jitter buffer;
 /// every 20 ms (on the injected <see cref="TimeProvider"/>) one frame is taken out, decoded or concealed,
-/// and delivered to <see cref="FrameReceived"/>, <see cref="ReadFramesAsync"/> and the optional sink.
+/// and delivered to <see cref="FrameReceived"/>, <see cref="ReadFramesAsync"/> and the optional sink. Playout
+/// starts <see cref="AudioJitterBufferOptions.StartDelay"/> after the first packet arrives and keeps that phase.
 /// </summary>
 public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTarget
 {
@@ -52,11 +53,11 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
     private readonly byte[] _next = new byte[1500];
     private readonly short[] _pcm = new short[5760 * 2];
     private readonly IDisposable _timer;
-    private long _startTimestamp;
-    private bool _phaseSet;
+    private readonly FrameSchedule _schedule;
+    private readonly long _startDelayStamps;
+    private volatile bool _playoutScheduled;
 
     private IAudioDecoder? _lastDecoder;
-    private long _framesDue;
     private long _framesOut;
     private long _decoded;
     private long _concealed;
@@ -99,7 +100,8 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
         _frames = Channel.CreateBounded<AudioFrame>(
             new BoundedChannelOptions(Math.Max(1, _options.FrameQueueCapacity)) { FullMode = BoundedChannelFullMode.DropOldest },
             _ => Interlocked.Increment(ref _queueDrops));
-        _startTimestamp = _time.GetTimestamp();
+        _schedule = new FrameSchedule(_time, TimeSpan.FromTicks(FrameTicks));
+        _startDelayStamps = (long)(_options.JitterBuffer.StartDelay.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond);
         _track.RtpReceived += OnRtp;
         _timer = MediaClock.Subscribe(_time, this);
     }
@@ -147,12 +149,37 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
             return;
         }
 
-        _jitter.Insert(info, payload);
+        if (_jitter.Insert(info, payload) && !_playoutScheduled)
+        {
+            SchedulePlayout();
+        }
     }
 
-    void IMediaClockTarget.OnTick() => OnTimer();
+    /// <summary>
+    /// Puts the playout slots on the first packet's phase: the first is the start delay after it arrived, then one
+    /// every 20 ms. On the shared clock's phase instead, the first packet waited 0–20 ms for a tick at random.
+    /// </summary>
+    private void SchedulePlayout()
+    {
+        lock (_gate)
+        {
+            if (!_playoutScheduled && _disposed == 0)
+            {
+                _schedule.Start(_time.GetTimestamp() + _startDelayStamps);
+                _playoutScheduled = true;
+            }
+        }
+    }
 
-    private void OnTimer()
+    void IMediaClockTarget.OnTick(long now)
+    {
+        if (_schedule.IsDue(now))
+        {
+            OnTimer(now);
+        }
+    }
+
+    private void OnTimer(long now)
     {
         // Frames due from elapsed time, so a late callback catches up instead of drifting.
         long due;
@@ -163,21 +190,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
                 return;
             }
 
-            if (!_phaseSet)
-            {
-                // As in AudioSender: frame boundaries half a frame away from the shared clock's ticks.
-                _startTimestamp = MediaClockPhase.Align(_time, _startTimestamp, FrameTicks);
-                _phaseSet = true;
-            }
-
-            due = (_time.GetElapsedTime(_startTimestamp).Ticks / FrameTicks) - _framesDue;
-            if (due > MaxCatchUpFrames)
-            {
-                _framesDue += due - MaxCatchUpFrames;
-                due = MaxCatchUpFrames;
-            }
-
-            _framesDue += Math.Max(0, due);
+            due = Math.Min(_schedule.Take(now), MaxCatchUpFrames);
         }
 
         for (; due > 0; due--)

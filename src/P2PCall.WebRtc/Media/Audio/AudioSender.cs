@@ -13,12 +13,12 @@ public sealed class AudioSenderOptions
 /// The audio send pump: every 20 ms (on the injected <see cref="TimeProvider"/>) it reads a frame from the
 /// source, converts it to the codec's rate and channels, encodes it and hands it to the RTP sender with
 /// the RTP timestamp and marker bit of RFC 3551 §4.1. The codec is the first of the negotiated codecs we
-/// support, chosen at <see cref="Start"/>.
+/// support, chosen at <see cref="Start"/>. The first frame leaves from <see cref="Start"/> itself and the next ones
+/// every 20 ms from there (the shared clock serves each sender within 5 ms of its own phase).
 /// </summary>
 public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarget
 {
     private const int MaxCatchUpFrames = 5;
-    private static readonly long FrameTicks = TimeSpan.FromMilliseconds(20).Ticks;
 
     private readonly IAudioSource _source;
     private readonly IAudioRtpTransport _transport;
@@ -26,15 +26,13 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly byte[] _payload = new byte[1500];
+    private readonly FrameSchedule _schedule;
 
     private IDisposable? _timer;
     private IAudioEncoder? _encoder;
     private AudioResampler? _resampler;
     private short[] _sourceFrame = [];
     private short[] _codecFrame = [];
-    private long _startTimestamp;
-    private bool _phaseSet;
-    private long _framesDue;
     private uint _rtpTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue); // RFC 3550 §5.1: random start
     private bool _marker;
     private int _disposed;
@@ -57,6 +55,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
         _transport = transport;
         _options = options ?? new AudioSenderOptions { Encoder = AudioCodecs.DefaultEncoderOptions };
         _time = timeProvider ?? TimeProvider.System;
+        _schedule = new FrameSchedule(_time, TimeSpan.FromMilliseconds(20));
     }
 
     /// <summary>The encoder in use, once started.</summary>
@@ -80,7 +79,11 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
     /// <summary>The source ended or failed (see <see cref="LastError"/>); the pump has stopped. Raised on the timer thread.</summary>
     public event EventHandler? SourceEnded;
 
-    /// <summary>Chooses the codec from the negotiated list and starts the 20 ms pump. Idempotent.</summary>
+    /// <summary>
+    /// Chooses the codec from the negotiated list, sends the first frame (on the calling thread: the source has been
+    /// capturing since it was opened, and a call's first audio should not wait for a timer) and starts the 20 ms pump.
+    /// Idempotent.
+    /// </summary>
     /// <exception cref="NotSupportedException">No negotiated codec is Opus, PCMU or PCMA.</exception>
     public void Start()
     {
@@ -103,11 +106,11 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
             }
 
             _marker = true; // RFC 3551 §4.1: the first packet of a talk spurt carries the marker
-            _framesDue = 0;
-            _startTimestamp = _time.GetTimestamp();
-            _phaseSet = false;
+            _schedule.Start(_time.GetTimestamp());
             _timer = MediaClock.Subscribe(_time, this);
         }
+
+        OnTimer(_time.GetTimestamp()); // frame 0 is due now
     }
 
     /// <summary>Stops the pump; a later <see cref="Start"/> resumes with a new talk spurt.</summary>
@@ -123,10 +126,16 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
         timer?.Dispose();
     }
 
-    void IMediaClockTarget.OnTick() => OnTimer();
+    void IMediaClockTarget.OnTick(long now)
+    {
+        if (_schedule.IsDue(now))
+        {
+            OnTimer(now);
+        }
+    }
 
-    /// <summary>Encodes and sends the frames due now (normally one). Exposed for tests and manual pumping.</summary>
-    internal void OnTimer()
+    /// <summary>Encodes and sends the frames due at <paramref name="now"/> (normally one).</summary>
+    private void OnTimer(long now)
     {
         var ended = false;
         lock (_gate)
@@ -136,25 +145,12 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
                 return;
             }
 
-            if (!_phaseSet)
-            {
-                // The shared clock ticks at its own phase, usually less than a frame after Start. The first tick sends
-                // the first frame (the source has been capturing since getUserMedia), and our frame boundaries sit half
-                // a frame away from the ticks, so timer jitter never makes a tick see 0 or 2 frames due. Aligning
-                // elapsed time to "half a frame" instead left the first tick with nothing due: the first packet went
-                // out one tick later, 20–40 ms after Start rather than 0–20.
-                _startTimestamp = _time.GetTimestamp() - (long)(FrameTicks * 1.5 * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
-                _phaseSet = true;
-            }
-
             // Frames due from elapsed time, so a late timer callback catches up instead of drifting.
-            var due = (_time.GetElapsedTime(_startTimestamp).Ticks / FrameTicks) - _framesDue;
+            var due = _schedule.Take(now);
             if (due > MaxCatchUpFrames)
             {
                 // Far behind (the process stalled): skip ahead in RTP time rather than bursting.
-                var skipped = due - 1;
-                _rtpTimestamp += (uint)(skipped * _encoder.RtpTimestampIncrement);
-                _framesDue += skipped;
+                _rtpTimestamp += (uint)((due - 1) * _encoder.RtpTimestampIncrement);
                 _marker = true;
                 due = 1;
             }
@@ -163,7 +159,6 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
             {
                 for (; due > 0 && !ended; due--)
                 {
-                    _framesDue++;
                     ended = SendOneFrameLocked();
                 }
             }

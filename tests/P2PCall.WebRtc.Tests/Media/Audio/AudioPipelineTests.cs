@@ -50,8 +50,8 @@ public class AudioPipelineTests
         var time = new FakeTimeProvider();
         var transport = new LoopbackAudioTransport([Opus]);
         using var sender = new AudioSender(new ToneAudioSource(), transport, null, time);
-        sender.Start();
-        for (var i = 0; i < 10; i++)
+        sender.Start(); // frame 0
+        for (var i = 0; i < 9; i++)
         {
             time.Advance(Frame);
         }
@@ -67,26 +67,29 @@ public class AudioPipelineTests
     }
 
     [Fact]
-    public void The_first_frame_leaves_on_the_first_tick_even_when_it_comes_soon_after_start()
+    public void The_first_frame_leaves_from_start_and_the_next_every_20_ms_on_the_senders_own_phase()
     {
         var time = new FakeTimeProvider();
         // Occupy every shard of the shared clock so the sender under test joins one whose timer already runs.
         var early = Enumerable.Range(0, Environment.ProcessorCount)
             .Select(_ => new AudioSender(new ToneAudioSource(), new LoopbackAudioTransport([Opus]), null, time)).ToList();
         early.ForEach(s => s.Start());
-        time.Advance(TimeSpan.FromMilliseconds(15));
+        time.Advance(TimeSpan.FromMilliseconds(13));
         var transport = new LoopbackAudioTransport([Opus]);
         using var sender = new AudioSender(new ToneAudioSource(), transport, null, time);
         sender.Start();
+        Assert.Single(transport.Sent); // no wait for a tick
 
-        time.Advance(TimeSpan.FromMilliseconds(5)); // the shared clock's tick, 5 ms after Start
-        Assert.Single(transport.Sent);
+        time.Advance(TimeSpan.FromMilliseconds(19));
+        Assert.Single(transport.Sent); // frame 1 is due 20 ms after Start (33 ms), on the clock's tick at 35
+        time.Advance(TimeSpan.FromMilliseconds(3));
+        Assert.Equal(2, transport.Sent.Count);
         for (var i = 0; i < 10; i++)
         {
             time.Advance(Frame);
         }
 
-        Assert.Equal(11, transport.Sent.Count); // then one per tick, no burst and no gap
+        Assert.Equal(12, transport.Sent.Count); // then one per 20 ms, no burst and no gap
         early.ForEach(s => s.Dispose());
     }
 
@@ -127,11 +130,10 @@ public class AudioPipelineTests
         var transport = new LoopbackAudioTransport([Pcmu]);
         var push = new PushAudioSource(8000, 1);
         using var sender = new AudioSender(push, transport, null, time);
-        sender.Start();
-
         Assert.True(push.TryPush(new short[320]));
-        time.Advance(Frame);
-        time.Advance(Frame);
+        sender.Start(); // frame 0
+
+        time.Advance(Frame); // frame 1
         time.Advance(Frame); // nothing queued: nothing sent
         time.Advance(Frame);
         Assert.True(push.TryPush(new short[160]));
@@ -166,10 +168,8 @@ public class AudioPipelineTests
         using var sender = new AudioSender(track, transport, null, time);
         var ended = 0;
         sender.SourceEnded += (_, _) => ended++;
-        sender.Start();
-
         track.Enabled = false;
-        time.Advance(Frame);
+        sender.Start(); // frame 0
         Assert.All(transport.Sent[0].Payload, b => Assert.Equal(0xFF, b)); // µ-law silence
 
         track.Stop();
@@ -212,6 +212,32 @@ public class AudioPipelineTests
 
         using var back = new WavAudioSource(new MemoryStream(wav.ToArray()));
         Assert.Equal(8000, back.SampleRate);
+    }
+
+    [Fact]
+    public void Playout_starts_the_start_delay_after_the_first_packet_and_keeps_that_phase()
+    {
+        var time = new FakeTimeProvider();
+        var track = AudioTestKit.NewRemoteTrack();
+        using var receiver = new AudioReceiver(track, [Pcmu], null, time); // the clock ticks at 5, 10, 15, 20 ms, ...
+        var frames = new List<AudioFrame>();
+        receiver.FrameReceived += (_, f) => frames.Add(f);
+        var payload = new byte[160];
+        time.Advance(TimeSpan.FromMilliseconds(6));
+        track.Deliver(new RtpPacketInfo(0, 1, 0, true, 1), payload); // playout is due at 6 + 10 ms
+
+        time.Advance(TimeSpan.FromMilliseconds(9));
+        Assert.Empty(frames); // not on the tick at 15
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        Assert.Single(frames); // the tick at 20 serves it
+        for (var i = 1; i < 10; i++)
+        {
+            track.Deliver(new RtpPacketInfo(0, (ushort)(1 + i), (uint)(160 * i), false, 1), payload);
+            time.Advance(Frame);
+        }
+
+        Assert.Equal(10, frames.Count); // one per 20 ms on the first packet's phase, each packet in time
+        Assert.Equal(0, receiver.Statistics.ConcealedFrames);
     }
 
     [Fact]
@@ -266,7 +292,7 @@ public class AudioPipelineTests
         sender.Dispose();
         time.Advance(Frame * 10);
 
-        Assert.Single(transport.Sent);
+        Assert.Equal(2, transport.Sent.Count); // frame 0 from Start, frame 1 on the clock, none after Dispose
         Assert.False(sender.IsRunning);
         Assert.Throws<ObjectDisposedException>(sender.Start);
     }
