@@ -20,6 +20,7 @@ internal sealed class LoopbackCall : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly TaskCompletionSource<double> _audioAtB = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<double> _videoAtB = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<long> _concealedInFirstSecondAtB = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<IDataChannel> _remoteChatAtA = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<IDataChannel> _remoteChatAtB = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MediaStream? _streamA;
@@ -61,6 +62,9 @@ internal sealed class LoopbackCall : IAsyncDisposable
 
     /// <summary>Milliseconds from start to the first decoded audio frame at B (A's tone), once media runs.</summary>
     public Task<double> FirstAudioAtB => _audioAtB.Task;
+
+    /// <summary>Frames B's audio receiver concealed among the first 50 it played (the first second), a late start showing as underruns.</summary>
+    public Task<long> ConcealedInFirstSecondAtB => _concealedInFirstSecondAtB.Task;
 
     /// <summary>Milliseconds from start to the first decoded video frame at B (A's test pattern).</summary>
     public Task<double> FirstVideoAtB => _videoAtB.Task;
@@ -137,11 +141,18 @@ internal sealed class LoopbackCall : IAsyncDisposable
         if (track.Kind == MediaKind.Audio)
         {
             var audio = B.CreateAudioReceiver(track);
+            var played = 0;
             audio.FrameReceived += (_, _) =>
             {
-                if (audio.Statistics.FramesDecoded > 0)
+                var statistics = audio.Statistics;
+                if (statistics.FramesDecoded > 0)
                 {
                     _audioAtB.TrySetResult(_clock.Elapsed.TotalMilliseconds);
+                }
+
+                if (++played == 50)
+                {
+                    _concealedInFirstSecondAtB.TrySetResult(statistics.ConcealedFrames);
                 }
             };
             lock (_receivers)

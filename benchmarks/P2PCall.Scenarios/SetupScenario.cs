@@ -17,6 +17,7 @@ internal static class SetupScenario
         var results = new List<(double Connected, double Audio, double Video)>();
         var phases = new List<(double Prepared, double Negotiated, double Ice, double Transport)>();
         var chats = new List<double>();
+        var concealed = new List<double>();
         if (options.WarmUp)
         {
             var warmUp = System.Diagnostics.Stopwatch.StartNew();
@@ -36,6 +37,7 @@ internal static class SetupScenario
                 call.RemoteChatAtBAsync().ContinueWith(t => LoopbackCall.WhenOpen(t.Result), TaskScheduler.Default).Unwrap());
             var chat = call.Elapsed;
             chats.Add(chat);
+            concealed.Add(await call.ConcealedInFirstSecondAtB.WaitAsync(LoopbackCall.Deadline));
             results.Add((call.ConnectedMs, audio, video));
             Console.Out.WriteLine($"  run {i}{(i == 0 ? " (cold)" : "")}: prepared {Stats.F(call.PreparedMs)}, negotiated {Stats.F(call.NegotiatedMs)}, " +
                 $"ICE connected A {Stats.F(call.IceConnectedEachMs.A)} B {Stats.F(call.IceConnectedEachMs.B)}, " +
@@ -52,6 +54,7 @@ internal static class SetupScenario
         report.Add(new Figure(Pair, FirstAudio, "ms", warm.Select(r => r.Audio).ToList(), results[0].Audio));
         report.Add(new Figure(Pair, FirstVideo, "ms", warm.Select(r => r.Video).ToList(), results[0].Video));
         report.Add(new Figure(Pair, "both chat channels open at both ends (upper bound: checked after the first frames)", "ms", chats.Skip(1).ToList(), chats[0]));
+        report.Add(new Figure(Pair, "audio frames concealed in the first second at the answerer (underruns of a late start)", "frames", concealed.Skip(1).ToList(), concealed[0]));
         report.Note("setup: the clock starts before the two RTCPeerConnections are created and getUserMedia runs (like Chromium's initCallerInfo); frames are those decoded at the answerer.");
 
         // The same call without media tracks ("chat" only): what media running in the process costs the setup.

@@ -120,6 +120,18 @@ public sealed class AudioJitterBuffer
         }
     }
 
+    /// <summary>Not playing and nothing buffered: before the first packet, or after a silence long enough to stop playout.</summary>
+    internal bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_playing && _count == 0;
+            }
+        }
+    }
+
     /// <summary>Adds one received packet; the payload is copied.</summary>
     /// <param name="info">The RTP header fields.</param>
     /// <param name="payload">The RTP payload.</param>

@@ -34,7 +34,9 @@ public readonly record struct AudioReceiverStatistics(
 /// The audio receive path: RTP packets of a <see cref="RemoteMediaStreamTrack"/> go into a jitter buffer;
 /// every 20 ms (on the injected <see cref="TimeProvider"/>) one frame is taken out, decoded or concealed,
 /// and delivered to <see cref="FrameReceived"/>, <see cref="ReadFramesAsync"/> and the optional sink. Playout
-/// starts <see cref="AudioJitterBufferOptions.StartDelay"/> after the first packet arrives and keeps that phase.
+/// starts <see cref="AudioJitterBufferOptions.StartDelay"/> after the first packet arrives and keeps that phase; after a
+/// silence long enough to stop playout (<see cref="AudioJitterBufferOptions.MaxConsecutiveUnderruns"/>), the next
+/// packet starts it again the same way.
 /// </summary>
 public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTarget
 {
@@ -80,7 +82,16 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
         _track = track;
         _options = options ?? new AudioReceiverOptions();
         _time = timeProvider ?? TimeProvider.System;
-        _jitter = new AudioJitterBuffer(_options.JitterBuffer);
+        // The receiver waits the start delay in time (SchedulePlayout); the buffer then plays at its first pull.
+        var jitter = _options.JitterBuffer;
+        _jitter = new AudioJitterBuffer(new AudioJitterBufferOptions
+        {
+            StartDelay = TimeSpan.Zero,
+            TargetDelay = jitter.TargetDelay,
+            MaxDelay = jitter.MaxDelay,
+            FrameDuration = jitter.FrameDuration,
+            MaxConsecutiveUnderruns = jitter.MaxConsecutiveUnderruns,
+        });
         foreach (var codec in codecs ?? AudioCodecs.Defaults)
         {
             if (AudioCodecs.IsSupported(codec))
@@ -165,9 +176,25 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
         {
             if (!_playoutScheduled && _disposed == 0)
             {
-                _schedule.Start(_time.GetTimestamp() + _startDelayStamps);
-                _playoutScheduled = true;
+                SchedulePlayoutLocked();
             }
+        }
+    }
+
+    private void SchedulePlayoutLocked()
+    {
+        _schedule.Start(_time.GetTimestamp() + _startDelayStamps);
+        _playoutScheduled = true;
+    }
+
+    /// <summary>Playout stopped after a long silence: the next packet sets a new phase (a restarted sender has its own).</summary>
+    private void UnschedulePlayoutLocked()
+    {
+        _schedule.Stop();
+        _playoutScheduled = false;
+        if (!_jitter.IsIdle)
+        {
+            SchedulePlayoutLocked(); // a packet came in while we stopped, and saw playout still scheduled
         }
     }
 
@@ -252,6 +279,11 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
                     samples = Conceal(decoder, _next.AsSpan(0, nextLength));
                     break;
                 default:
+                    if (_jitter.IsIdle)
+                    {
+                        UnschedulePlayoutLocked();
+                    }
+
                     return null;
             }
 

@@ -35,6 +35,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
     private short[] _codecFrame = [];
     private uint _rtpTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue); // RFC 3550 §5.1: random start
     private bool _marker;
+    private bool _endPending;
     private int _disposed;
 
     /// <summary>Creates a sender for a negotiated <see cref="RTCRtpSender"/>.</summary>
@@ -76,20 +77,23 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
     /// <summary>The exception that stopped the pump, when the source or encoder failed.</summary>
     public Exception? LastError { get; private set; }
 
-    /// <summary>The source ended or failed (see <see cref="LastError"/>); the pump has stopped. Raised on the timer thread.</summary>
+    /// <summary>
+    /// The source ended or failed (see <see cref="LastError"/>); the pump has stopped. Raised on the timer thread, never
+    /// from <see cref="Start"/> (when the first frame finds the source ended, the clock's next tick raises it).
+    /// </summary>
     public event EventHandler? SourceEnded;
 
     /// <summary>
     /// Chooses the codec from the negotiated list, sends the first frame (on the calling thread: the source has been
     /// capturing since it was opened, and a call's first audio should not wait for a timer) and starts the 20 ms pump.
-    /// Idempotent.
+    /// Idempotent. After <see cref="Stop"/>, the first frame leaves no sooner than the next would have.
     /// </summary>
     /// <exception cref="NotSupportedException">No negotiated codec is Opus, PCMU or PCMA.</exception>
     public void Start()
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this); // under the lock: Dispose cannot slip in before we subscribe
             if (_timer is not null)
             {
                 return;
@@ -106,11 +110,12 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
             }
 
             _marker = true; // RFC 3551 §4.1: the first packet of a talk spurt carries the marker
-            _schedule.Start(_time.GetTimestamp());
+            var now = _time.GetTimestamp();
+            _schedule.Start(_schedule.IsStarted ? Math.Max(now, _schedule.NextDue) : now); // never faster than real time
             _timer = MediaClock.Subscribe(_time, this);
         }
 
-        OnTimer(_time.GetTimestamp()); // frame 0 is due now
+        OnTimer(_time.GetTimestamp(), fromStart: true); // frame 0 is due now
     }
 
     /// <summary>Stops the pump; a later <see cref="Start"/> resumes with a new talk spurt.</summary>
@@ -128,51 +133,36 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
 
     void IMediaClockTarget.OnTick(long now)
     {
-        if (_schedule.IsDue(now))
+        if (_schedule.IsDue(now) || Volatile.Read(ref _endPending))
         {
-            OnTimer(now);
+            OnTimer(now, fromStart: false);
         }
     }
 
     /// <summary>Encodes and sends the frames due at <paramref name="now"/> (normally one).</summary>
-    private void OnTimer(long now)
+    private void OnTimer(long now, bool fromStart)
     {
-        var ended = false;
+        bool ended;
         lock (_gate)
         {
-            if (_timer is null || _encoder is null)
+            if (_timer is null || _encoder is null || _disposed != 0)
             {
                 return;
             }
 
-            // Frames due from elapsed time, so a late timer callback catches up instead of drifting.
-            var due = _schedule.Take(now);
-            if (due > MaxCatchUpFrames)
+            ended = _endPending || SendDueFramesLocked(now);
+            if (ended && fromStart)
             {
-                // Far behind (the process stalled): skip ahead in RTP time rather than bursting.
-                _rtpTimestamp += (uint)((due - 1) * _encoder.RtpTimestampIncrement);
-                _marker = true;
-                due = 1;
-            }
-
-            try
-            {
-                for (; due > 0 && !ended; due--)
-                {
-                    ended = SendOneFrameLocked();
-                }
-            }
-            catch (Exception e)
-            {
-                // A failing source (for example a file read error) ends the pump; an exception escaping a
-                // timer callback would end the process.
-                LastError = e;
-                ended = true;
+                // Not raised on the caller of Start: a handler that starts again would recurse. The next tick raises it.
+                Volatile.Write(ref _endPending, true);
+                _schedule.Stop();
+                return;
             }
 
             if (ended)
             {
-                _timer?.Dispose();
+                Volatile.Write(ref _endPending, false);
+                _timer.Dispose();
                 _timer = null;
             }
         }
@@ -180,6 +170,40 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
         if (ended)
         {
             SourceEnded?.Invoke(this, EventArgs.Empty);
+        }
+    }
+
+    /// <summary>Sends the frames due; true when the source ended or failed.</summary>
+    private bool SendDueFramesLocked(long now)
+    {
+        var encoder = _encoder!;
+
+        // Frames due from elapsed time, so a late timer callback catches up instead of drifting.
+        var due = _schedule.Take(now);
+        if (due > MaxCatchUpFrames)
+        {
+            // Far behind (the process stalled): skip ahead in RTP time rather than bursting.
+            _rtpTimestamp += (uint)((due - 1) * encoder.RtpTimestampIncrement);
+            _marker = true;
+            due = 1;
+        }
+
+        try
+        {
+            var ended = false;
+            for (; due > 0 && !ended; due--)
+            {
+                ended = SendOneFrameLocked();
+            }
+
+            return ended;
+        }
+        catch (Exception e)
+        {
+            // A failing source (for example a file read error) ends the pump; an exception escaping a
+            // timer callback would end the process.
+            LastError = e;
+            return true;
         }
     }
 

@@ -215,32 +215,6 @@ public class AudioPipelineTests
     }
 
     [Fact]
-    public void Playout_starts_the_start_delay_after_the_first_packet_and_keeps_that_phase()
-    {
-        var time = new FakeTimeProvider();
-        var track = AudioTestKit.NewRemoteTrack();
-        using var receiver = new AudioReceiver(track, [Pcmu], null, time); // the clock ticks at 5, 10, 15, 20 ms, ...
-        var frames = new List<AudioFrame>();
-        receiver.FrameReceived += (_, f) => frames.Add(f);
-        var payload = new byte[160];
-        time.Advance(TimeSpan.FromMilliseconds(6));
-        track.Deliver(new RtpPacketInfo(0, 1, 0, true, 1), payload); // playout is due at 6 + 10 ms
-
-        time.Advance(TimeSpan.FromMilliseconds(9));
-        Assert.Empty(frames); // not on the tick at 15
-        time.Advance(TimeSpan.FromMilliseconds(5));
-        Assert.Single(frames); // the tick at 20 serves it
-        for (var i = 1; i < 10; i++)
-        {
-            track.Deliver(new RtpPacketInfo(0, (ushort)(1 + i), (uint)(160 * i), false, 1), payload);
-            time.Advance(Frame);
-        }
-
-        Assert.Equal(10, frames.Count); // one per 20 ms on the first packet's phase, each packet in time
-        Assert.Equal(0, receiver.Statistics.ConcealedFrames);
-    }
-
-    [Fact]
     public void Unknown_payload_types_are_counted_not_decoded()
     {
         var track = AudioTestKit.NewRemoteTrack();
