@@ -55,6 +55,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
     private readonly byte[] _next = new byte[1500];
     private readonly short[] _pcm = new short[5760 * 2];
     private readonly IDisposable _timer;
+    private readonly ITimer _firstSlot;
     private readonly FrameSchedule _schedule;
     private readonly long _startDelayStamps;
     private volatile bool _playoutScheduled;
@@ -113,6 +114,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
             _ => Interlocked.Increment(ref _queueDrops));
         _schedule = new FrameSchedule(_time, TimeSpan.FromTicks(FrameTicks));
         _startDelayStamps = (long)(_options.JitterBuffer.StartDelay.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond);
+        _firstSlot = _time.CreateTimer(static s => ((AudioReceiver)s!).OnFirstSlot(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _track.RtpReceived += OnRtp;
         _timer = MediaClock.Subscribe(_time, this);
     }
@@ -185,6 +187,19 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
     {
         _schedule.Start(_time.GetTimestamp() + _startDelayStamps);
         _playoutScheduled = true;
+
+        // The first slot exactly on time, by a one-shot timer: the shared clock's next tick can be up to 5 ms after it.
+        // The later slots keep to the clock (they are then served a fixed 0–5 ms late, which only adds margin).
+        _firstSlot.Change(_options.JitterBuffer.StartDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnFirstSlot()
+    {
+        var now = _time.GetTimestamp();
+        if (_schedule.IsDue(now))
+        {
+            OnTimer(now);
+        }
     }
 
     /// <summary>Playout stopped after a long silence: the next packet sets a new phase (a restarted sender has its own).</summary>
@@ -331,6 +346,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
 
         _track.RtpReceived -= OnRtp;
         _timer.Dispose();
+        _firstSlot.Dispose();
         lock (_gate)
         {
             foreach (var decoder in _decoders.Values)

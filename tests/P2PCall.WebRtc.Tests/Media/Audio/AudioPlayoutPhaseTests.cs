@@ -49,7 +49,7 @@ public class AudioPlayoutPhaseTests
     {
         using var p = new Playout();
         p.RunTo(6);
-        p.Deliver(1); // playout is due at 6 + 10 = 16 ms: the tick at 20 serves it
+        p.Deliver(1); // playout is due at 6 + 10 = 16 ms: the first slot by its own timer, the next ones on the clock's ticks
         for (ushort seq = 2; seq <= 10; seq++)
         {
             p.RunTo(6 + (20 * (seq - 1))); // the sender's 20 ms cadence from 6 ms
@@ -58,7 +58,7 @@ public class AudioPlayoutPhaseTests
 
         p.RunTo(200);
 
-        Assert.Equal([20, 40, 60, 80, 100, 120, 140, 160, 180, 200], p.PlayedAtMs); // slots 16 + 20n, on the next tick
+        Assert.Equal([16, 40, 60, 80, 100, 120, 140, 160, 180, 200], p.PlayedAtMs); // slots at 16 + 20n, then on the next tick
         Assert.Equal(0, p.Receiver.Statistics.ConcealedFrames);
     }
 
@@ -69,7 +69,7 @@ public class AudioPlayoutPhaseTests
         p.RunTo(1);
         for (ushort seq = 1; seq <= 5; seq++)
         {
-            p.Deliver(seq); // at 1, 21, ..., 81: slots at 11 + 20n, served at 15, 35, ...
+            p.Deliver(seq); // at 1, 21, ..., 81: slots at 11 + 20n
             p.RunTo(1 + (20 * seq));
         }
 
@@ -81,10 +81,12 @@ public class AudioPlayoutPhaseTests
         // A restarted sender on another phase: 12 ms past a multiple of 20 of the old one.
         p.RunTo(412);
         p.Deliver(6);
-        p.RunTo(420);
+        p.RunTo(421);
         Assert.Equal(firstSpurt, p.PlayedAtMs.Count); // not on the old phase's slot at 415
-        p.RunTo(425);
-        Assert.Equal(425, p.PlayedAtMs[^1]); // 412 + 10 = 422, served by the tick at 425
+        p.RunTo(422);
+        Assert.Equal(422, p.PlayedAtMs[^1]); // 412 + 10
+        p.RunTo(445);
+        Assert.Equal(445, p.PlayedAtMs[^1]); // the next slot, 442, on the clock's tick
     }
 
     [Fact]
