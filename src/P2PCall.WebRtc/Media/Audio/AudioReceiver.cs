@@ -346,9 +346,9 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
 
         _track.RtpReceived -= OnRtp;
         _timer.Dispose();
-        _firstSlot.Dispose();
         lock (_gate)
         {
+            _firstSlot.Dispose(); // under the lock: SchedulePlayoutLocked re-arms it only while not disposed
             foreach (var decoder in _decoders.Values)
             {
                 decoder.Dispose();
