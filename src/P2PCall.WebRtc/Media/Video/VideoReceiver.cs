@@ -19,7 +19,7 @@ public sealed class VideoReceiverOptions
 /// bounded time for packets repaired by NACK), libvpx decoding, and a keyframe request (through the callback given,
 /// e.g. <see cref="RTCPeerConnection.RequestKeyFrame"/>) when a frame is lost or cannot be decoded, until the next
 /// keyframe arrives. Feed it from one thread (the network thread); <see cref="FrameDecoded"/> is raised on that
-/// thread. <see cref="RTCPeerConnection.CreateVideoReceiver"/> wires one to a remote track.
+/// thread, after the receiver's lock is released (a handler may dispose the receiver or block without holding it). <see cref="RTCPeerConnection.CreateVideoReceiver"/> wires one to a remote track.
 /// </summary>
 public sealed class VideoReceiver : IDisposable
 {
@@ -29,6 +29,7 @@ public sealed class VideoReceiver : IDisposable
     private readonly Action _requestKeyFrame;
     private readonly Channel<I420Frame> _frames;
     private readonly RemoteMediaStreamTrack? _track;
+    private readonly List<I420Frame> _ready = []; // decoded under the lock, raised after it
     private const int KeyframeRequestEvery = 15;
     private bool _needKeyframe = true;
     private int _framesWaitingForKeyframe;
@@ -63,7 +64,10 @@ public sealed class VideoReceiver : IDisposable
         track.RtpReceived += OnRtpPacket;
     }
 
-    /// <summary>Raised with each decoded frame, on the thread that called <see cref="OnRtpPacket"/>; the frame belongs to the handler.</summary>
+    /// <summary>
+    /// Raised with each decoded frame, on the thread that called <see cref="OnRtpPacket"/>, outside the receiver's lock;
+    /// the frame belongs to the handler. The next packet is not read while a handler runs: keep handlers short.
+    /// </summary>
     public event EventHandler<I420Frame>? FrameDecoded;
 
     /// <summary>Frames decoded.</summary>
@@ -103,12 +107,34 @@ public sealed class VideoReceiver : IDisposable
     /// <param name="payload">The RTP payload.</param>
     public void OnRtpPacket(RtpPacketInfo info, ReadOnlySpan<byte> payload)
     {
+        I420Frame[]? ready = null;
         lock (_receiveGate)
         {
             if (_disposed == 0)
             {
                 ReceiveLocked(info, payload);
+                if (_ready.Count > 0)
+                {
+                    ready = [.. _ready];
+                    _ready.Clear();
+                }
             }
+        }
+
+        if (ready is null || FrameDecoded is not { } handler)
+        {
+            return;
+        }
+
+        // User code never runs under our lock (a handler that waited on a thread feeding or disposing us deadlocked).
+        foreach (var frame in ready)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return; // a handler disposed the receiver
+            }
+
+            handler(this, frame);
         }
     }
 
@@ -118,11 +144,6 @@ public sealed class VideoReceiver : IDisposable
         while (complete)
         {
             OnFrame(assembled);
-            if (_disposed != 0)
-            {
-                return; // a FrameDecoded handler disposed the receiver
-            }
-
             complete = _depacketizer.TryReadFrame(out assembled);
         }
 
@@ -195,7 +216,7 @@ public sealed class VideoReceiver : IDisposable
                 _frames.Writer.TryWrite(frame);
             }
 
-            FrameDecoded?.Invoke(this, frame);
+            _ready.Add(frame);
         }
     }
 

@@ -45,6 +45,27 @@ public sealed class VideoPipelineTests
     }
 
     [Fact]
+    public async Task A_frame_handler_that_waits_for_another_thread_to_dispose_the_receiver_does_not_deadlock()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new LoopTransport(_ => false);
+        var receiver = new VideoReceiver(() => { });
+        transport.Receiver = receiver;
+        var disposedInTime = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.FrameDecoded += (_, _) => disposedInTime.TrySetResult(DisposeOnAnotherThread(receiver));
+        using var sender = new VideoSender(transport, new TestPatternVideoSource(160, 120, 30), 96, 300, time);
+        sender.SendNextFrame(); // the keyframe: decoded, then the handler runs on this thread
+
+        // Before, the handler ran under the receiver's lock, so Dispose on the other thread waited for it: deadlock.
+        Assert.True(await disposedInTime.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, receiver.FramesDecoded);
+    }
+
+    /// <summary>What an app's handler might do: hand the disposal to another thread and wait for it (bounded here).</summary>
+    private static bool DisposeOnAnotherThread(VideoReceiver receiver) =>
+        Task.Run(receiver.Dispose).Wait(TimeSpan.FromSeconds(10));
+
+    [Fact]
     public async Task Disposing_the_receiver_while_packets_arrive_on_another_thread_never_frees_the_decoder_under_it()
     {
         // Record one second of real VP8 RTP, then replay it from a thread while the receiver is disposed.
