@@ -109,16 +109,20 @@ public sealed partial class RTCPeerConnection
 
         await starting.ConfigureAwait(false);
         IAsyncDisposable[] pumps;
+        VideoSender[] videos;
         lock (_gate)
         {
             pumps = [.. _mediaPumps];
             _mediaPumps.Clear();
-            foreach (var video in _videoPumps)
-            {
-                video.Dispose();
-            }
-
+            videos = [.. _videoPumps];
             _videoPumps.Clear();
+        }
+
+        // Outside _gate: a video sender's Dispose waits for its frame in progress, whose SendRtp takes _rtcpGate, and
+        // GetStats takes _rtcpGate then _gate; disposing under _gate closed that cycle (a hang-up while stats are read).
+        foreach (var video in videos)
+        {
+            video.Dispose();
         }
 
         foreach (var pump in pumps)

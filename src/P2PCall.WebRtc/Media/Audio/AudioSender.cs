@@ -162,7 +162,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
             if (ended)
             {
                 Volatile.Write(ref _endPending, false);
-                _timer.Dispose();
+                _timer?.Dispose(); // null when a source's ReadFrame disposed us on this thread
                 _timer = null;
             }
         }

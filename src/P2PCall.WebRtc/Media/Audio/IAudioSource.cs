@@ -13,7 +13,12 @@ public enum AudioReadResult
     Ended,
 }
 
-/// <summary>A producer of 20 ms frames of interleaved 16-bit PCM, read on the sender's clock.</summary>
+/// <summary>
+/// A producer of 20 ms frames of interleaved 16-bit PCM, read on the sender's clock. <see cref="ReadFrame"/> must return
+/// at once (<see cref="AudioReadResult.NoData"/> when nothing is ready), never block: it runs on the shared media clock,
+/// which drives every audio sender and receiver of the process in turn, and under the sender's lock, which
+/// <see cref="AudioSender.Stop"/>, <c>Dispose</c> and closing the connection wait for.
+/// </summary>
 public interface IAudioSource
 {
     /// <summary>Samples per second per channel.</summary>
@@ -27,7 +32,10 @@ public interface IAudioSource
     AudioReadResult ReadFrame(Span<short> frame);
 }
 
-/// <summary>Receives decoded audio frames.</summary>
+/// <summary>
+/// Receives decoded audio frames, on the shared media clock's thread: <see cref="Write"/> must not block (queue the frame
+/// for a device instead), or every audio stream of the process on that clock stalls.
+/// </summary>
 public interface IAudioSink
 {
     /// <summary>Consumes one frame. The frame's memory stays valid after the call (see <see cref="AudioFrame"/>).</summary>

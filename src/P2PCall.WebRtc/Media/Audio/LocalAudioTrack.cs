@@ -46,8 +46,9 @@ public sealed class LocalAudioTrack : IMediaStreamTrack, IAudioSource
     public int Channels => _source.Channels;
 
     /// <summary>
-    /// Raised once when the track ends: on the caller's thread for <see cref="Stop"/>, on the thread reading
-    /// the track (an <see cref="AudioSender"/>'s timer) when its source ends. Keep handlers short.
+    /// Raised once when the track ends: on the caller's thread for <see cref="Stop"/>; on a thread-pool thread when its
+    /// source ends (the reader, an <see cref="AudioSender"/> on the shared media clock, holds its lock then, and a handler
+    /// that closed the call from there would wait for that very lock).
     /// </summary>
     public event EventHandler? Ended;
 
@@ -62,7 +63,11 @@ public sealed class LocalAudioTrack : IMediaStreamTrack, IAudioSource
         var result = _source.ReadFrame(frame);
         if (result == AudioReadResult.Ended)
         {
-            Stop();
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                ThreadPool.QueueUserWorkItem(static t => t.OnEndedOffThread(), this, preferLocal: false);
+            }
+
             return result;
         }
 
@@ -79,8 +84,27 @@ public sealed class LocalAudioTrack : IMediaStreamTrack, IAudioSource
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            (_source as IDisposable)?.Dispose();
-            Ended?.Invoke(this, EventArgs.Empty);
+            OnEnded();
         }
+    }
+
+    private void OnEndedOffThread()
+    {
+        try
+        {
+            OnEnded();
+        }
+#pragma warning disable CA1031 // an exception escaping a pool work item would end the process
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            System.Diagnostics.Trace.TraceError($"P2PCall LocalAudioTrack: the Ended handler or the source's Dispose threw: {e}");
+        }
+    }
+
+    private void OnEnded()
+    {
+        (_source as IDisposable)?.Dispose();
+        Ended?.Invoke(this, EventArgs.Empty);
     }
 }

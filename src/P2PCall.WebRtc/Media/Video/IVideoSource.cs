@@ -1,6 +1,10 @@
 namespace P2PCall.WebRtc.Media.Video;
 
-/// <summary>Produces I420 frames on demand, one per tick of the sender's frame clock.</summary>
+/// <summary>
+/// Produces I420 frames on demand, one per tick of the sender's frame clock. <c>ReadFrame</c> runs under the
+/// <see cref="VideoSender"/>'s lock, which its <c>Dispose</c> (and so closing the connection) waits for: return at once
+/// (null when no frame is ready), never block on another thread.
+/// </summary>
 public interface IVideoSource
 {
     /// <summary>Frame width in pixels.</summary>

@@ -30,6 +30,7 @@ public sealed class VideoReceiver : IDisposable
     private readonly Channel<I420Frame> _frames;
     private readonly RemoteMediaStreamTrack? _track;
     private readonly List<I420Frame> _ready = []; // decoded under the lock, raised after it
+    private bool _keyframeRequestPending; // noted under the lock, requested after it
     private const int KeyframeRequestEvery = 15;
     private bool _needKeyframe = true;
     private int _framesWaitingForKeyframe;
@@ -108,17 +109,28 @@ public sealed class VideoReceiver : IDisposable
     public void OnRtpPacket(RtpPacketInfo info, ReadOnlySpan<byte> payload)
     {
         I420Frame[]? ready = null;
+        bool requestKeyframe;
         lock (_receiveGate)
         {
-            if (_disposed == 0)
+            if (_disposed != 0)
             {
-                ReceiveLocked(info, payload);
-                if (_ready.Count > 0)
-                {
-                    ready = [.. _ready];
-                    _ready.Clear();
-                }
+                return;
             }
+
+            ReceiveLocked(info, payload);
+            if (_ready.Count > 0)
+            {
+                ready = [.. _ready];
+                _ready.Clear();
+            }
+
+            requestKeyframe = _keyframeRequestPending;
+            _keyframeRequestPending = false;
+        }
+
+        if (requestKeyframe)
+        {
+            _requestKeyFrame(); // app code too (the public constructors take it): outside the lock
         }
 
         if (ready is null || FrameDecoded is not { } handler)
@@ -190,7 +202,7 @@ public sealed class VideoReceiver : IDisposable
             if (_framesWaitingForKeyframe++ % KeyframeRequestEvery == 0)
             {
                 KeyFramesRequested++;
-                _requestKeyFrame();
+                _keyframeRequestPending = true;
             }
 
             FramesDropped++;
@@ -225,6 +237,6 @@ public sealed class VideoReceiver : IDisposable
         _needKeyframe = true;
         _framesWaitingForKeyframe = 1; // this request counts as the first
         KeyFramesRequested++;
-        _requestKeyFrame();
+        _keyframeRequestPending = true;
     }
 }

@@ -29,6 +29,9 @@ public sealed class VideoSender : IDisposable
     private ITimer? _timer;
     private long _startTicks;
     private long _frames;
+    private int _keyframeRequested;
+    private long _errors;
+    private int _ticking;
     private bool _disposed;
 
     /// <summary>Creates a sender over a negotiated <see cref="RTCRtpSender"/>.</summary>
@@ -67,17 +70,45 @@ public sealed class VideoSender : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _startTicks = _time.GetTimestamp();
         TimeSpan period = TimeSpan.FromSeconds(1.0 / _source.FrameRate);
-        _timer ??= _time.CreateTimer(_ => SendNextFrame(), null, TimeSpan.Zero, period);
+        _timer ??= _time.CreateTimer(static s => ((VideoSender)s!).OnTimerTick(), this, TimeSpan.Zero, period);
     }
 
-    /// <summary>Makes the next frame a keyframe.</summary>
-    public void RequestKeyFrame()
+    /// <summary>
+    /// Makes the next frame a keyframe. Never waits: a PLI arrives on the socket's receive thread, which must not stall
+    /// behind a frame being read and encoded.
+    /// </summary>
+    public void RequestKeyFrame() => Volatile.Write(ref _keyframeRequested, 1);
+
+    private void OnTimerTick()
     {
-        lock (_gate)
+        // A tick that finds the previous frame still encoding is skipped, rather than parking a pool thread on our lock.
+        if (Interlocked.Exchange(ref _ticking, 1) != 0)
         {
-            _encoder.ForceKeyframe();
+            return;
+        }
+
+        try
+        {
+            SendNextFrame();
+        }
+#pragma warning disable CA1031 // an exception escaping a timer callback would end the process
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LastError = e; // a failing source or encoder: counted, and the next tick tries again
+            Interlocked.Increment(ref _errors);
+        }
+        finally
+        {
+            Volatile.Write(ref _ticking, 0);
         }
     }
+
+    /// <summary>Frames whose read, encode or send threw on the timer (the timer goes on); see <see cref="LastError"/>.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>The most recent exception thrown while sending a frame on the timer.</summary>
+    public Exception? LastError { get; private set; }
 
     /// <summary>Called with each frame read from the source, outside the sender's lock (the track's local preview).</summary>
     internal Action<I420Frame>? FrameRead { get; set; }
@@ -108,6 +139,11 @@ public sealed class VideoSender : IDisposable
 
     private void EncodeAndSend(I420Frame frame, TimeSpan elapsed)
     {
+        if (Interlocked.Exchange(ref _keyframeRequested, 0) != 0)
+        {
+            _encoder.ForceKeyframe();
+        }
+
         Vp8EncodedFrame? encoded = _encoder.Encode(frame);
         if (encoded is null)
         {

@@ -286,6 +286,24 @@ public class AudioPipelineFailureTests
     }
 
     [Fact]
+    public async Task A_track_whose_source_ends_raises_Ended_off_the_senders_lock()
+    {
+        var time = new FakeTimeProvider();
+        var push = new PushAudioSource(8000, 1);
+        push.Complete();
+        var track = new LocalAudioTrack(push, "mic");
+        var sender = new AudioSender(track, new LoopbackAudioTransport([Pcmu]), null, time);
+        var disposedInTime = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        track.Ended += (_, _) => disposedInTime.TrySetResult(Task.Run(sender.Dispose).Wait(TimeSpan.FromSeconds(10)));
+
+        sender.Start(); // reads the ended source under the sender's lock
+
+        // Before, Ended ran inside that read, so a handler waiting for Dispose on another thread waited for itself.
+        Assert.True(await disposedInTime.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(MediaStreamTrackState.Ended, track.ReadyState);
+    }
+
+    [Fact]
     public void A_failing_source_stops_the_sender_and_reports_the_error()
     {
         var time = new FakeTimeProvider();

@@ -61,6 +61,26 @@ public sealed class VideoPipelineTests
         Assert.Equal(1, receiver.FramesDecoded);
     }
 
+    [Fact]
+    public async Task A_keyframe_request_callback_that_waits_for_another_thread_to_dispose_the_receiver_does_not_deadlock()
+    {
+        var time = new FakeTimeProvider();
+        var transport = new LoopTransport(seq => seq == 65530); // the keyframe's first packet is lost
+        VideoReceiver? receiver = null;
+        var disposedInTime = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver = new VideoReceiver(
+            () => disposedInTime.TrySetResult(DisposeOnAnotherThread(receiver!)),
+            new VideoReceiverOptions { MaxPacketWait = TimeSpan.Zero });
+        transport.Receiver = receiver;
+        using var sender = new VideoSender(transport, new TestPatternVideoSource(160, 120, 30), 96, 300, time);
+        sender.SendNextFrame();
+        sender.SendNextFrame(); // an interframe with no keyframe before it: the receiver asks for one
+
+        // Before, the callback ran under the receiver's lock, which Dispose on the other thread waited for.
+        Assert.True(await disposedInTime.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(receiver.KeyFramesRequested >= 1);
+    }
+
     /// <summary>What an app's handler might do: hand the disposal to another thread and wait for it (bounded here).</summary>
     private static bool DisposeOnAnotherThread(VideoReceiver receiver) =>
         Task.Run(receiver.Dispose).Wait(TimeSpan.FromSeconds(10));
