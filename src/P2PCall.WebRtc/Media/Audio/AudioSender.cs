@@ -25,6 +25,7 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
     private readonly AudioSenderOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly Lock _pumpGate = new(); // one pump at a time (Start's first frame, the clock's ticks); held while the source is read
     private readonly byte[] _payload = new byte[1500];
     private readonly FrameSchedule _schedule;
 
@@ -142,80 +143,103 @@ public sealed class AudioSender : IDisposable, IAsyncDisposable, IMediaClockTarg
     /// <summary>Encodes and sends the frames due at <paramref name="now"/> (normally one).</summary>
     private void OnTimer(long now, bool fromStart)
     {
-        bool ended;
-        lock (_gate)
-        {
-            if (_timer is null || _encoder is null || _disposed != 0)
-            {
-                return;
-            }
-
-            ended = _endPending || SendDueFramesLocked(now);
-            if (ended && fromStart)
-            {
-                // Not raised on the caller of Start: a handler that starts again would recurse. The next tick raises it.
-                Volatile.Write(ref _endPending, true);
-                _schedule.Stop();
-                return;
-            }
-
-            if (ended)
-            {
-                Volatile.Write(ref _endPending, false);
-                _timer?.Dispose(); // null when a source's ReadFrame disposed us on this thread
-                _timer = null;
-            }
-        }
-
-        if (ended)
+        if (Pump(now, fromStart))
         {
             SourceEnded?.Invoke(this, EventArgs.Empty);
         }
     }
 
-    /// <summary>Sends the frames due; true when the source ended or failed.</summary>
-    private bool SendDueFramesLocked(long now)
+    /// <summary>
+    /// Reads, encodes and sends the frames due. The source (app code) is read under <c>_pumpGate</c> only, never under
+    /// <c>_gate</c>, which Stop, Dispose and closing the connection take: a source that waited for one of those on
+    /// another thread deadlocked. Returns true when the source ended or failed and <see cref="SourceEnded"/> is due now.
+    /// </summary>
+    private bool Pump(long now, bool fromStart)
     {
-        var encoder = _encoder!;
-
-        // Frames due from elapsed time, so a late timer callback catches up instead of drifting.
-        var due = _schedule.Take(now);
-        if (due > MaxCatchUpFrames)
+        lock (_pumpGate)
         {
-            // Far behind (the process stalled): skip ahead in RTP time rather than bursting.
-            _rtpTimestamp += (uint)((due - 1) * encoder.RtpTimestampIncrement);
-            _marker = true;
-            due = 1;
-        }
-
-        try
-        {
-            var ended = false;
-            for (; due > 0 && !ended; due--)
+            long due;
+            lock (_gate)
             {
-                ended = SendOneFrameLocked();
+                if (_timer is null || _encoder is null || _disposed != 0)
+                {
+                    return false;
+                }
+
+                if (_endPending)
+                {
+                    return EndLocked(fromStart);
+                }
+
+                // Frames due from elapsed time, so a late timer callback catches up instead of drifting.
+                due = _schedule.Take(now);
+                if (due > MaxCatchUpFrames)
+                {
+                    // Far behind (the process stalled): skip ahead in RTP time rather than bursting.
+                    _rtpTimestamp += (uint)((due - 1) * _encoder.RtpTimestampIncrement);
+                    _marker = true;
+                    due = 1;
+                }
             }
 
-            return ended;
-        }
-        catch (Exception e)
-        {
-            // A failing source (for example a file read error) ends the pump; an exception escaping a
-            // timer callback would end the process.
-            LastError = e;
-            return true;
+            for (; due > 0; due--)
+            {
+                var ended = false;
+                try
+                {
+                    var result = _source.ReadFrame(_sourceFrame);
+                    lock (_gate)
+                    {
+                        if (_timer is null || _disposed != 0)
+                        {
+                            return false; // stopped or disposed while the source was read
+                        }
+
+                        ended = result == AudioReadResult.Ended || EncodeAndSendLocked(result);
+                    }
+                }
+                catch (Exception e)
+                {
+                    // A failing source (for example a file read error) ends the pump; an exception escaping a
+                    // timer callback would end the process.
+                    LastError = e;
+                    ended = true;
+                }
+
+                if (ended)
+                {
+                    lock (_gate)
+                    {
+                        return _timer is not null && EndLocked(fromStart);
+                    }
+                }
+            }
+
+            return false;
         }
     }
 
-    private bool SendOneFrameLocked()
+    /// <summary>The source ended: stops the pump; true when <see cref="SourceEnded"/> is to be raised now.</summary>
+    private bool EndLocked(bool fromStart)
     {
-        var encoder = _encoder!;
-        var result = _source.ReadFrame(_sourceFrame);
-        if (result == AudioReadResult.Ended)
+        if (fromStart)
         {
-            return true;
+            // Not raised on the caller of Start: a handler that starts again would recurse. The next tick raises it.
+            Volatile.Write(ref _endPending, true);
+            _schedule.Stop();
+            return false;
         }
 
+        Volatile.Write(ref _endPending, false);
+        _timer?.Dispose();
+        _timer = null;
+        return true;
+    }
+
+    /// <summary>Encodes and sends one frame read from the source (or skips a slot with no data); false to go on.</summary>
+    private bool EncodeAndSendLocked(AudioReadResult result)
+    {
+        var encoder = _encoder!;
         if (result == AudioReadResult.NoData)
         {
             // RFC 3551 §4.1: time keeps running through silence; the next packet starts a talk spurt.

@@ -16,8 +16,8 @@ public enum AudioReadResult
 /// <summary>
 /// A producer of 20 ms frames of interleaved 16-bit PCM, read on the sender's clock. <see cref="ReadFrame"/> must return
 /// at once (<see cref="AudioReadResult.NoData"/> when nothing is ready), never block: it runs on the shared media clock,
-/// which drives every audio sender and receiver of the process in turn, and under the sender's lock, which
-/// <see cref="AudioSender.Stop"/>, <c>Dispose</c> and closing the connection wait for.
+/// which drives every audio sender and receiver of the process in turn. It is not called under a lock that
+/// <see cref="AudioSender.Stop"/>, <c>Dispose</c> or closing the connection take, so it may call them.
 /// </summary>
 public interface IAudioSource
 {

@@ -1,9 +1,9 @@
 namespace P2PCall.WebRtc.Media.Video;
 
 /// <summary>
-/// Produces I420 frames on demand, one per tick of the sender's frame clock. <c>ReadFrame</c> runs under the
-/// <see cref="VideoSender"/>'s lock, which its <c>Dispose</c> (and so closing the connection) waits for: return at once
-/// (null when no frame is ready), never block on another thread.
+/// Produces I420 frames on demand, one per tick of the sender's frame clock. <c>ReadFrame</c> should return at once
+/// (null when no frame is ready): a slow read delays the frame. It is not called under a lock that the
+/// <see cref="VideoSender"/>'s <c>Dispose</c> (or closing the connection) takes.
 /// </summary>
 public interface IVideoSource
 {

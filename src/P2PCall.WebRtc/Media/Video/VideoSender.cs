@@ -23,7 +23,8 @@ public sealed class VideoSender : IDisposable
     private readonly Vp8Packetizer _packetizer;
     private readonly TimeProvider _time;
     private readonly RTCRtpSender? _sender;
-    private readonly object _gate = new();
+    private readonly object _gate = new(); // the encoder, against Dispose
+    private readonly Lock _pumpGate = new(); // one frame at a time, in order; held while the source is read
     private readonly uint _timestampBase;
     private readonly byte[] _packet;
     private ITimer? _timer;
@@ -117,13 +118,15 @@ public sealed class VideoSender : IDisposable
     public void SendNextFrame()
     {
         I420Frame? frame;
-        lock (_gate)
+        lock (_pumpGate)
         {
-            if (_disposed)
+            if (Volatile.Read(ref _disposed))
             {
                 return;
             }
 
+            // The source is app code: read it under _pumpGate only, not under _gate, which Dispose (and so closing the
+            // connection) waits for; a source that waited for a thread closing the call deadlocked.
             TimeSpan elapsed = _time.GetElapsedTime(_startTicks);
             frame = _source.ReadFrame(elapsed);
             if (frame is null)
@@ -131,7 +134,15 @@ public sealed class VideoSender : IDisposable
                 return;
             }
 
-            EncodeAndSend(frame, elapsed);
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                EncodeAndSend(frame, elapsed);
+            }
         }
 
         FrameRead?.Invoke(frame);

@@ -303,6 +303,38 @@ public class AudioPipelineFailureTests
         Assert.Equal(MediaStreamTrackState.Ended, track.ReadyState);
     }
 
+    /// <summary>An app's source that, on its first read, has another thread dispose the sender and waits for it.</summary>
+    private sealed class DisposingSource : IAudioSource
+    {
+        public AudioSender? Sender { get; set; }
+
+        public TaskCompletionSource<bool> DisposedInTime { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int SampleRate => 8000;
+
+        public int Channels => 1;
+
+        public AudioReadResult ReadFrame(Span<short> frame)
+        {
+            DisposedInTime.TrySetResult(Task.Run(Sender!.Dispose).Wait(TimeSpan.FromSeconds(10)));
+            return AudioReadResult.NoData;
+        }
+    }
+
+    [Fact]
+    public async Task A_source_that_waits_for_another_thread_to_dispose_the_sender_does_not_deadlock()
+    {
+        var source = new DisposingSource();
+        using var sender = new AudioSender(source, new LoopbackAudioTransport([Pcmu]), null, new FakeTimeProvider());
+        source.Sender = sender;
+
+        sender.Start(); // reads frame 0
+
+        // Before, the source was read under the lock that Dispose takes.
+        Assert.True(await source.DisposedInTime.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(sender.IsRunning);
+    }
+
     [Fact]
     public void A_failing_source_stops_the_sender_and_reports_the_error()
     {

@@ -81,6 +81,42 @@ public sealed class VideoPipelineTests
         Assert.True(receiver.KeyFramesRequested >= 1);
     }
 
+    private sealed class DisposingVideoSource : IVideoSource
+    {
+        public VideoSender? Sender { get; set; }
+
+        public TaskCompletionSource<bool> DisposedInTime { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Width => 160;
+
+        public int Height => 120;
+
+        public int FrameRate => 30;
+
+        public I420Frame? ReadFrame(TimeSpan timestamp)
+        {
+            DisposedInTime.TrySetResult(Task.Run(Sender!.Dispose).Wait(TimeSpan.FromSeconds(10)));
+            return TestPattern.Draw(Width, Height, 0, timestamp);
+        }
+    }
+
+    [Fact]
+    public async Task A_video_source_that_waits_for_another_thread_to_dispose_the_sender_does_not_deadlock()
+    {
+        var source = new DisposingVideoSource();
+        var transport = new LoopTransport(_ => false);
+        using var receiver = new VideoReceiver(() => { });
+        transport.Receiver = receiver;
+        using var sender = new VideoSender(transport, source, 96, 300, new FakeTimeProvider());
+        source.Sender = sender;
+
+        sender.SendNextFrame();
+
+        // Before, the source was read under the lock that Dispose takes; now the read frame is dropped, not encoded.
+        Assert.True(await source.DisposedInTime.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, sender.FramesSent);
+    }
+
     /// <summary>What an app's handler might do: hand the disposal to another thread and wait for it (bounded here).</summary>
     private static bool DisposeOnAnotherThread(VideoReceiver receiver) =>
         Task.Run(receiver.Dispose).Wait(TimeSpan.FromSeconds(10));
