@@ -36,6 +36,10 @@ internal sealed class FrameSchedule
         Volatile.Write(ref _nextDue, start);
     }
 
+    /// <summary>Frame 0 is due <paramref name="delay"/> after <paramref name="now"/> (a timestamp); no frame has been taken.</summary>
+    public void StartAfter(long now, TimeSpan delay) =>
+        Start(now + (long)((Int128)delay.Ticks * _frequency / TimeSpan.TicksPerSecond));
+
     /// <summary>No frame is due until the next <see cref="Start"/>.</summary>
     public void Stop() => Volatile.Write(ref _nextDue, long.MaxValue);
 

@@ -57,7 +57,6 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
     private readonly IDisposable _timer;
     private readonly ITimer _firstSlot;
     private readonly FrameSchedule _schedule;
-    private readonly long _startDelayStamps;
     private volatile bool _playoutScheduled;
 
     private IAudioDecoder? _lastDecoder;
@@ -113,7 +112,6 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
             new BoundedChannelOptions(Math.Max(1, _options.FrameQueueCapacity)) { FullMode = BoundedChannelFullMode.DropOldest },
             _ => Interlocked.Increment(ref _queueDrops));
         _schedule = new FrameSchedule(_time, TimeSpan.FromTicks(FrameTicks));
-        _startDelayStamps = (long)(_options.JitterBuffer.StartDelay.Ticks * (double)_time.TimestampFrequency / TimeSpan.TicksPerSecond);
         _firstSlot = _time.CreateTimer(static s => ((AudioReceiver)s!).OnFirstSlot(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _track.RtpReceived += OnRtp;
         _timer = MediaClock.Subscribe(_time, this);
@@ -185,7 +183,7 @@ public sealed class AudioReceiver : IDisposable, IAsyncDisposable, IMediaClockTa
 
     private void SchedulePlayoutLocked()
     {
-        _schedule.Start(_time.GetTimestamp() + _startDelayStamps);
+        _schedule.StartAfter(_time.GetTimestamp(), _options.JitterBuffer.StartDelay);
         _playoutScheduled = true;
 
         // The first slot exactly on time, by a one-shot timer: the shared clock's next tick can be up to 5 ms after it.

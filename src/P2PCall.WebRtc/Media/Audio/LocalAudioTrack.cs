@@ -47,8 +47,8 @@ public sealed class LocalAudioTrack : IMediaStreamTrack, IAudioSource
 
     /// <summary>
     /// Raised once when the track ends: on the caller's thread for <see cref="Stop"/>; on a thread-pool thread when its
-    /// source ends (the reader, an <see cref="AudioSender"/> on the shared media clock, holds its lock then, and a handler
-    /// that closed the call from there would wait for that very lock).
+    /// source ends (the reader is an <see cref="AudioSender"/> on the shared media clock, which drives every audio stream
+    /// of the process: a handler that hung up the call, or blocked, must not run there).
     /// </summary>
     public event EventHandler? Ended;
 

@@ -296,9 +296,10 @@ public class AudioPipelineFailureTests
         var disposedInTime = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         track.Ended += (_, _) => disposedInTime.TrySetResult(Task.Run(sender.Dispose).Wait(TimeSpan.FromSeconds(10)));
 
-        sender.Start(); // reads the ended source under the sender's lock
+        sender.Start(); // reads the ended source, on this thread
 
-        // Before, Ended ran inside that read, so a handler waiting for Dispose on another thread waited for itself.
+        // Before, Ended ran inside that read, under the sender's lock, so a handler waiting for Dispose on another thread
+        // waited for itself. (Since the senders read outside that lock, this also guards the read path.)
         Assert.True(await disposedInTime.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(MediaStreamTrackState.Ended, track.ReadyState);
     }
